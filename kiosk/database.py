@@ -1,0 +1,159 @@
+"""The kiosk's SQLite file: pragmas, schema migrations by ``user_version``, one owning thread.
+
+Expected failures (corrupt file, newer schema, unwritable folder, full disk) become
+``DatabaseError`` with an Indonesian message; nothing here ever deletes or rewrites a bad file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.errors import DatabaseError
+from kiosk.i18n import tr
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: officers, settings, sealed records with their encrypted parts, the outbox, token nonces.
+    """
+    CREATE TABLE officers (
+        officer_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        nip TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor')),
+        pin_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE records (
+        record_id TEXT PRIMARY KEY,
+        device_seq INTEGER NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        officer_id INTEGER NOT NULL REFERENCES officers(officer_id),
+        stand TEXT NOT NULL,
+        kelurahan_code TEXT NOT NULL,
+        nik_hash TEXT NOT NULL,
+        consent_version TEXT NOT NULL,
+        consent_at TEXT NOT NULL,
+        capture_override INTEGER NOT NULL DEFAULT 0,
+        sha256 TEXT NOT NULL,
+        signature BLOB NOT NULL,
+        wrapped_key BLOB,
+        personal_ct BLOB,
+        slip_no TEXT NOT NULL UNIQUE,
+        receipt_no TEXT,
+        status_reason TEXT
+    );
+    CREATE INDEX records_by_nik ON records(nik_hash);
+    CREATE INDEX records_by_date ON records(local_date);
+    CREATE INDEX records_by_state ON records(state);
+    CREATE TABLE photos (
+        record_id TEXT PRIMARY KEY REFERENCES records(record_id),
+        sha256 TEXT NOT NULL,
+        ciphertext BLOB NOT NULL
+    );
+    CREATE TABLE outbox (
+        record_id TEXT PRIMARY KEY REFERENCES records(record_id),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        lease_until TEXT,
+        last_error TEXT
+    );
+    CREATE TABLE token_nonces (nonce TEXT PRIMARY KEY, record_id TEXT NOT NULL, used_at TEXT NOT NULL);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _unreadable(path: Path, exc: Exception) -> DatabaseError:
+    return DatabaseError(
+        tr("Basis data {path} rusak atau tidak bisa dibaca.", path=str(path)),
+        tr("Data tidak dihapus. Tutup aplikasi, salin folder data ke flashdisk, "
+           "lalu hubungi dukungan teknis kecamatan."),
+    )
+
+
+def _too_new(path: Path, found: int) -> DatabaseError:
+    return DatabaseError(
+        tr("Basis data {path} dibuat oleh versi Kios IKD yang lebih baru (skema {found}).",
+           path=str(path), found=found),
+        tr("Pasang versi Kios IKD terbaru; jangan pakai versi lama pada data ini."),
+    )
+
+
+def _apply_migrations(conn: sqlite3.Connection, path: Path) -> None:
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise _too_new(path, found)
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version - 1].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+class Database:
+    """One SQLite connection, owned by the thread that opened it; every call checks that."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._owner = threading.get_ident()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            _apply_migrations(conn, path)
+        except DatabaseError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise _unreadable(path, exc) from exc
+        except OSError as exc:
+            raise DatabaseError(
+                tr("Folder data {path} tidak bisa ditulis.", path=str(path.parent)),
+                tr("Pilih folder lain dengan --data-dir atau periksa izin folder."),
+            ) from exc
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    def _check_owner(self) -> None:
+        if threading.get_ident() != self._owner:
+            raise RuntimeError("a kiosk Database connection was used from a thread that does not own it")
+
+    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+        self._check_owner()
+        return self.conn.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` .. ``COMMIT``: all or nothing, durable when it returns."""
+        self._check_owner()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._check_owner()
+        self.conn.close()

@@ -7,13 +7,15 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from kiosk.database import Database
-from kiosk.device_keys import DeviceKeys
-from kiosk.errors import KioskError
+from kiosk.device_keys import DeviceKeys, load_or_create_device_keys
+from kiosk.errors import DataDirError, KioskError
 from kiosk.i18n import tr
 from kiosk.nik import mask_nik
 from kiosk.officers import OfficerAccounts
+from kiosk.paths import database_path
 from kiosk.record import CitizenDraft, RecordState, RecordSummary, Stand, check_transition
 from kiosk.record_crypto import nik_lookup_hash, open_personal, seal_envelope
 
@@ -182,3 +184,19 @@ class Store:
         except sqlite3.IntegrityError:
             return False
         return True
+
+
+def open_store(data_dir: Path, clock: Callable[[], dt.datetime] = now_local) -> Store:
+    """Open (or create) the kiosk's data folder: device keys and database, in this thread."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirError(
+            tr("Folder data {path} tidak bisa ditulis.", path=str(data_dir)),
+            tr("Pilih folder lain dengan --data-dir atau minta admin memperbaiki izin folder."),
+        ) from exc
+    keys = load_or_create_device_keys(data_dir)
+    return Store(Database(database_path(data_dir)), keys, clock)

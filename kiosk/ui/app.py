@@ -1,0 +1,110 @@
+"""The composition root of the GUI: builds the store, the camera factory and the main window,
+and runs the Qt event loop. Nothing else in the kiosk creates long-lived objects."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from kiosk.camera.frame_source import DeviceSource, VideoFileSource
+from kiosk.camera.qr_reader import make_qr_reader
+from kiosk.errors import KioskError
+from kiosk.i18n import tr
+from kiosk.officers import Role
+from kiosk.paths import default_data_dir, resources_dir
+from kiosk.regions import RegionTable
+from kiosk.store import Store, open_store
+from kiosk.ui.camera_thread import CameraThread
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.screens.startup_error_screen import StartupErrorScreen
+
+DEMO_PIN = "246810"
+DEMO_OFFICER = ("Petugas Demo", "199001012020121001")
+DEMO_SEED_RECORDS = 6
+READY_ENV = "KIOSK_EXIT_WHEN_READY"  # benchmarks: print the start-up time and quit
+
+
+def demo_video_path() -> Path:
+    return resources_dir() / "demo" / "demo.avi"
+
+
+def camera_factory(store: Store, demo: bool):
+    """A function that makes a new camera thread (each retry opens the source anew)."""
+    reader = make_qr_reader(store.get_setting("qr_reader") or "zxing")
+    index = int(store.get_setting("camera_index") or 0)
+
+    def make_camera() -> CameraThread:
+        if demo:
+            return CameraThread(lambda: VideoFileSource(demo_video_path(), loop=True), reader)
+        return CameraThread(lambda: DeviceSource(index), reader)
+
+    return make_camera
+
+
+def prepare_demo(store: Store) -> None:
+    """The demo officer (PIN shown on the sign-in screen) and a few records for the queue."""
+    from kiosk.demo_data import make_demo_records
+
+    store.officers.add(DEMO_OFFICER[0], DEMO_OFFICER[1], DEMO_PIN, Role.SUPERVISOR)
+    make_demo_records(store, DEMO_SEED_RECORDS, days=1, seed=7)
+
+
+def load_stylesheet(app: QApplication) -> None:
+    app.setStyleSheet((resources_dir() / "style" / "kiosk.qss").read_text(encoding="utf-8"))
+
+
+def build_window(data_dir: Path, demo: bool) -> QMainWindow:
+    try:
+        store = open_store(data_dir)
+        if demo and not store.officers.any_exists():
+            prepare_demo(store)
+    except KioskError as error:
+        screen = StartupErrorScreen(error)
+        window = QMainWindow()
+        window.setWindowTitle(tr("Kios IKD"))
+        window.setCentralWidget(screen)
+        screen.close_requested.connect(window.close)
+        return window
+    return MainWindow(store, RegionTable.load(), camera_factory(store, demo),
+                      demo_pin=DEMO_PIN if demo else None)
+
+
+def _quit_on_sigterm(app: QApplication) -> QTimer:
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    timer = QTimer()  # lets Python run its signal handlers while Qt's loop is waiting
+    timer.start(200)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+def run_gui(data_dir: Path | None, demo: bool) -> int:
+    started = time.perf_counter()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Kios IKD")
+    load_stylesheet(app)
+    throwaway = Path(tempfile.mkdtemp(prefix="kiosk-ikd-demo-")) if demo else None
+    try:
+        window = build_window(throwaway or data_dir or default_data_dir(), demo)
+        window.resize(1280, 800)
+        window.show()
+        if os.environ.get(READY_ENV):
+            app.processEvents()
+            print(f"ready_ms={(time.perf_counter() - started) * 1000:.1f}", flush=True)
+            return 0
+        keep_alive = _quit_on_sigterm(app)
+        code = app.exec()
+        keep_alive.stop()
+        window.close()
+        return code
+    finally:
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)

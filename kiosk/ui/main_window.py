@@ -1,0 +1,110 @@
+"""The main window: which screen is showing, and the moves between them
+(setup -> sign-in -> stand of the day -> home <-> citizen flow)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from kiosk.i18n import tr
+from kiosk.officers import Officer
+from kiosk.record import UNSYNCED_STATES, Stand
+from kiosk.regions import RegionTable
+from kiosk.store import Store
+from kiosk.ui.screens.citizen_flow_screen import CitizenFlowScreen
+from kiosk.ui.screens.home_screen import HomeScreen
+from kiosk.ui.screens.setup_screen import SetupScreen
+from kiosk.ui.screens.sign_in_screen import SignInScreen
+from kiosk.ui.screens.stand_screen import StandScreen
+from kiosk.ui.widgets.status_bar import KioskStatusBar
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(tr("Kios IKD") + (" \u2014 " + tr("MODE DEMO") if demo_pin else ""))
+        self._store = store
+        self.officer: Officer | None = None
+        self.stand: Stand | None = None
+
+        self.setup_screen = SetupScreen(store)
+        self.sign_in_screen = SignInScreen(store, demo_pin)
+        self.stand_screen = StandScreen(store, regions)
+        self.home_screen = HomeScreen(store)
+        self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
+        self.pages = QStackedWidget()
+        for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
+                     self.flow_screen):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+        self.status = KioskStatusBar()
+        self.status.set_demo(bool(demo_pin))
+        self.setStatusBar(self.status)
+        self._connect()
+        self.refresh_queue_size()
+        if store.officers.any_exists():
+            self.show_sign_in()
+        else:
+            self.pages.setCurrentWidget(self.setup_screen)
+
+    def _connect(self) -> None:
+        self.setup_screen.supervisor_created.connect(self._on_setup_screen_supervisor_created)
+        self.sign_in_screen.signed_in.connect(self._on_sign_in_screen_signed_in)
+        self.stand_screen.stand_chosen.connect(self._on_stand_screen_stand_chosen)
+        self.home_screen.serve_requested.connect(self._on_home_screen_serve_requested)
+        self.home_screen.stand_change_requested.connect(self.show_stand)
+        self.home_screen.sign_out_requested.connect(self.sign_out)
+        self.flow_screen.record_sealed.connect(self._on_flow_screen_record_sealed)
+        self.flow_screen.home_requested.connect(self.show_home)
+
+    # -- moves -------------------------------------------------------------------------------
+    def show_sign_in(self, officer_id: int | None = None) -> None:
+        self.sign_in_screen.refresh()
+        if officer_id is not None:
+            self.sign_in_screen.select_officer(officer_id)
+        self.pages.setCurrentWidget(self.sign_in_screen)
+
+    def show_stand(self) -> None:
+        self.stand_screen.prefill()
+        self.pages.setCurrentWidget(self.stand_screen)
+
+    def show_home(self) -> None:
+        self.home_screen.show_session(self.officer, self.stand)
+        self.refresh_queue_size()
+        self.pages.setCurrentWidget(self.home_screen)
+
+    def sign_out(self) -> None:
+        self.flow_screen.stop_camera()
+        self.officer = None
+        self.status.set_officer("")
+        self.show_sign_in()
+
+    def refresh_queue_size(self) -> None:
+        self.status.set_queue_size(self._store.count_in_states(UNSYNCED_STATES))
+
+    # -- slots -------------------------------------------------------------------------------
+    def _on_setup_screen_supervisor_created(self, officer: Officer) -> None:
+        self.show_sign_in(officer.officer_id)
+
+    def _on_sign_in_screen_signed_in(self, officer: Officer) -> None:
+        self.officer = officer
+        self.status.set_officer(officer.name)
+        self.stand = self._store.stand_for(self._store.clock().date())
+        if self.stand is None:
+            self.show_stand()
+        else:
+            self.show_home()
+
+    def _on_stand_screen_stand_chosen(self, stand: Stand) -> None:
+        self.stand = stand
+        self.show_home()
+
+    def _on_home_screen_serve_requested(self) -> None:
+        self.pages.setCurrentWidget(self.flow_screen)
+        self.flow_screen.start(self.officer, self.stand)
+
+    def _on_flow_screen_record_sealed(self, record) -> None:
+        self.refresh_queue_size()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.flow_screen.stop_camera()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""One screen (or citizen-flow step) per module."""

@@ -1,0 +1,217 @@
+"""One citizen at the desk: identify -> contact -> consent -> face -> activation QR -> saved.
+
+Owns the draft, the step bar, Back/Next (Enter = Next, Alt+Left/Right) and the camera thread
+while a citizen is being served. The record is sealed only when the officer presses Simpan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.errors import KioskError
+from kiosk.i18n import tr
+from kiosk.officers import Officer
+from kiosk.record import CitizenDraft, Stand
+from kiosk.regions import RegionTable
+from kiosk.store import Store
+from kiosk.ui.camera_thread import CameraFailure, CameraThread
+from kiosk.ui.screens.activation_step import ActivationStep
+from kiosk.ui.screens.common import button
+from kiosk.ui.screens.consent_step import ConsentStep
+from kiosk.ui.screens.contact_step import ContactStep
+from kiosk.ui.screens.face_step import FaceStep
+from kiosk.ui.screens.flow_step import FlowStep
+from kiosk.ui.screens.identify_step import IdentifyStep
+from kiosk.ui.screens.saved_step import SavedStep
+
+
+class CitizenFlowScreen(QWidget):
+    record_sealed = Signal(object)  # RecordSummary
+    home_requested = Signal()
+
+    def __init__(self, store: Store, regions: RegionTable,
+                 make_camera: Callable[[], CameraThread], parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._make_camera = make_camera
+        self._camera: CameraThread | None = None
+        self._camera_error: KioskError | None = None
+        self._officer: Officer | None = None
+        self._stand: Stand | None = None
+        self._cancel_armed = False
+        self.draft = CitizenDraft()
+
+        self.identify = IdentifyStep(store, regions)
+        self.contact = ContactStep()
+        self.consent = ConsentStep(store.clock)
+        self.face = FaceStep(self._latest_frame)
+        self.activation = ActivationStep(store.keys)
+        self.saved = SavedStep()
+        self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
+                                      self.activation, self.saved]
+        self.identify.contact_scanned.connect(self.contact.prefill)
+        self.stack = QStackedWidget()
+        for step in self.steps:
+            self.stack.addWidget(step)
+        self._build_layout()
+        self._bind_keys()
+
+    # -- layout --------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.step_bar = QLabel()
+        self.step_bar.setObjectName("stepBar")
+        self.back_button = button(tr("\u2190 Kembali"))
+        self.back_button.clicked.connect(self.go_back)
+        self.cancel_button = button(tr("Batal"), name="danger")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.retry_camera_button = button(tr("Coba kamera lagi"))
+        self.retry_camera_button.clicked.connect(self.restart_camera)
+        self.retry_camera_button.hide()
+        self.next_button = button(tr("Lanjut \u2192"), primary=True)
+        self.next_button.clicked.connect(self.go_next)
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.cancel_button)
+        nav.addWidget(self.retry_camera_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.addWidget(self.step_bar)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(nav)
+
+    def _bind_keys(self) -> None:
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self, activated=self.go_next)
+        QShortcut(QKeySequence("Alt+Right"), self, activated=self.go_next)
+        QShortcut(QKeySequence("Alt+Left"), self, activated=self.go_back)
+
+    # -- serving -------------------------------------------------------------------------------
+    def start(self, officer: Officer, stand: Stand) -> None:
+        """A new citizen: a fresh draft, the first step, the camera on."""
+        self._officer, self._stand = officer, stand
+        self.draft = CitizenDraft()
+        for step in self.steps:
+            reset = getattr(step, "reset", None)
+            if reset:
+                reset()
+        self.identify.nik_field.clear()
+        self._show_step(0)
+        self.restart_camera()
+
+    def current_step(self) -> FlowStep:
+        return self.steps[self.stack.currentIndex()]
+
+    def go_next(self) -> None:
+        step = self.current_step()
+        if not self.isVisible() or not step.commit(self.draft):
+            return
+        if step is self.activation:
+            self._seal()
+        elif step is self.saved:
+            self.start(self._officer, self._stand)
+        else:
+            self._show_step(self.stack.currentIndex() + 1)
+
+    def go_back(self) -> None:
+        index = self.stack.currentIndex()
+        if self.isVisible() and 0 < index < len(self.steps) - 1:
+            self._show_step(index - 1)
+
+    def _seal(self) -> None:
+        try:
+            record = self._store.seal(self.draft, self._officer.officer_id, self._stand)
+        except KioskError as error:
+            self.activation.banner.show_error(error)
+            return
+        self.saved.show_record(record)
+        self._show_step(len(self.steps) - 1)
+        self.record_sealed.emit(record)
+
+    def _show_step(self, index: int) -> None:
+        self.current_step().leave()
+        self.stack.setCurrentIndex(index)
+        step = self.current_step()
+        self._cancel_armed = False
+        last = step is self.saved
+        self.step_bar.setText(tr("Langkah {number} dari {total}: {name}",
+                                 number=index + 1, total=len(self.steps), name=step.step_title))
+        self.back_button.setVisible(not last)
+        self.back_button.setEnabled(index > 0)
+        self.cancel_button.setText(tr("Ke beranda") if last else tr("Batal"))
+        self.next_button.setText(step.next_label() + ("" if last else " \u2192"))
+        if self._camera:
+            self._camera.set_scanning(step.scans_codes)
+        self._update_camera_notice()
+        step.enter(self.draft)
+
+    def _on_cancel_clicked(self) -> None:
+        if self.current_step() is self.saved or self._cancel_armed or not self._draft_started():
+            self.finish()
+            return
+        self._cancel_armed = True
+        self.current_step().banner.show_message(
+            "warning", tr("Data warga ini belum disimpan."),
+            tr("Tekan Batal sekali lagi untuk membuang data ini dan kembali ke beranda."))
+
+    def _draft_started(self) -> bool:
+        return bool(self.identify.nik_field.text() or self.draft.nik)
+
+    def finish(self) -> None:
+        self.stop_camera()
+        self.current_step().leave()
+        self.home_requested.emit()
+
+    # -- camera --------------------------------------------------------------------------------
+    def restart_camera(self) -> None:
+        self.stop_camera()
+        self._camera_error = None
+        self._camera = self._make_camera()
+        self._camera.frame_ready.connect(self._on_camera_frame_ready)
+        self._camera.code_scanned.connect(self._on_camera_code_scanned)
+        self._camera.camera_failed.connect(self._on_camera_camera_failed)
+        self._camera.set_scanning(self.current_step().scans_codes)
+        self._update_camera_notice()
+        self._camera.start()
+
+    def stop_camera(self) -> None:
+        if self._camera is not None:
+            self._camera.stop()
+            self._camera.deleteLater()
+            self._camera = None
+
+    def _latest_frame(self):
+        return self._camera.latest_frame() if self._camera else None
+
+    def _on_camera_frame_ready(self) -> None:
+        if self._camera is None:
+            return
+        image = self._camera.take_frame()
+        view = getattr(self.current_step(), "camera_view", None)
+        if image is not None and view is not None and not self._camera_error:
+            view.show_image(image)
+
+    def _on_camera_code_scanned(self, text: str) -> None:
+        if self.current_step() is self.identify:
+            self.identify.accept_code(text)
+
+    def _on_camera_camera_failed(self, failure: CameraFailure) -> None:
+        self._camera_error = failure.error
+        self._update_camera_notice()
+
+    def _update_camera_notice(self) -> None:
+        step = self.current_step()
+        view = getattr(step, "camera_view", None)
+        failed = self._camera_error is not None
+        self.retry_camera_button.setVisible(failed and view is not None)
+        if view is None:
+            return
+        if failed:
+            view.show_text(f"{self._camera_error.message}\n\n{self._camera_error.next_step}")
+        elif view.pixmap() is None or view.pixmap().isNull():
+            view.show_text(tr("Menyalakan kamera\u2026"))

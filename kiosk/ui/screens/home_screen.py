@@ -1,0 +1,84 @@
+"""Home: who is signed in, where, today's queue with each record's state, and "serve a citizen"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, \
+    QTableWidgetItem, QVBoxLayout, QWidget
+
+from kiosk.i18n import tr
+from kiosk.officers import Officer
+from kiosk.record import Stand, state_label
+from kiosk.store import Store
+from kiosk.ui.screens.common import button, hint, title
+
+
+def _local_time(created_at_utc: str) -> str:
+    return dt.datetime.fromisoformat(created_at_utc).astimezone().strftime("%H.%M")
+
+
+class HomeScreen(QWidget):
+    serve_requested = Signal()
+    stand_change_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.greeting = title("")
+        self.stand_label = hint("")
+        self.serve_button = button(tr("Layani warga baru  (F2)"), primary=True)
+        self.serve_button.clicked.connect(self.serve_requested)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.serve_requested)
+        self.stand_button = button(tr("Ganti tempat"))
+        self.stand_button.clicked.connect(self.stand_change_requested)
+        self.sign_out_button = button(tr("Keluar"))
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.queue_title = QLabel()
+        self.queue_title.setStyleSheet("font-weight: 700;")
+        self.queue = self._make_table()
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.serve_button, 2)
+        actions.addWidget(self.stand_button, 1)
+        actions.addWidget(self.sign_out_button, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 30, 40, 20)
+        layout.addWidget(self.greeting)
+        layout.addWidget(self.stand_label)
+        layout.addLayout(actions)
+        layout.addWidget(self.queue_title)
+        layout.addWidget(self.queue, 1)
+
+    @staticmethod
+    def _make_table() -> QTableWidget:
+        table = QTableWidget(0, 5)
+        table.setHorizontalHeaderLabels([tr("No."), tr("Jam"), tr("NIK"), tr("No. tanda terima"), tr("Status")])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def show_session(self, officer: Officer, stand: Stand) -> None:
+        self.greeting.setText(tr("Halo, {name}", name=officer.name))
+        self.stand_label.setText(tr("Tempat layanan hari ini: {place}, Kel. {kelurahan}",
+                                    place=stand.place_name, kelurahan=stand.kelurahan_name))
+        self.refresh()
+
+    def refresh(self) -> None:
+        records = self._store.records(self._store.clock().date())
+        self.queue_title.setText(tr("Antrean hari ini: {count} warga", count=len(records)))
+        self.queue.setRowCount(len(records))
+        for row, record in enumerate(reversed(records)):
+            cells = (str(record.device_seq), _local_time(record.created_at), record.nik_masked,
+                     record.slip_no, state_label(record.state))
+            for column, text in enumerate(cells):
+                self.queue.setItem(row, column, QTableWidgetItem(text))
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.serve_button.setFocus()

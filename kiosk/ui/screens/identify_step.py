@@ -1,0 +1,149 @@
+"""Identify the citizen: scan a QR (app, receipt, or a USB scanner typing into the field) or type
+the NIK; validate it, and warn at once when this NIK is already on this kiosk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout
+
+from kiosk.errors import InvalidQrPayload
+from kiosk.i18n import tr
+from kiosk.nik import NikResult, normalize_nik, parse_nik
+from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payload
+from kiosk.record import CitizenDraft, state_label
+from kiosk.regions import RegionTable
+from kiosk.store import Store
+from kiosk.ui.screens.common import hint, mark_invalid, title
+from kiosk.ui.screens.flow_step import FlowStep
+from kiosk.ui.widgets.camera_view import CameraView
+
+
+class IdentifyStep(FlowStep):
+    contact_scanned = Signal(object)  # ScannedIdentity with email/phone to prefill
+    uses_camera = True
+    scans_codes = True
+
+    def __init__(self, store: Store, regions: RegionTable, parent=None) -> None:
+        super().__init__(parent)
+        self.step_title = tr("Identitas")
+        self._store = store
+        self._regions = regions
+        self._duplicate_acknowledged_for = ""
+        self.camera_view = CameraView()
+        self.nik_field = QLineEdit()
+        self.nik_field.setMaxLength(MAX_PAYLOAD_CHARS)  # a USB scanner may type a whole payload
+        self.nik_field.setPlaceholderText(tr("16 digit NIK"))
+        self.nik_field.textEdited.connect(self._on_nik_field_text_edited)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+
+        side = QVBoxLayout()
+        side.addWidget(title(tr("Pindai QR atau ketik NIK")))
+        side.addWidget(hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
+                               "Pemindai USB juga bisa dipakai.")))
+        side.addWidget(QLabel(tr("NIK")))
+        side.addWidget(self.nik_field)
+        side.addWidget(self.details)
+        side.addWidget(self.banner)
+        side.addStretch(1)
+        layout = QGridLayout(self)
+        layout.addWidget(self.camera_view, 0, 0)
+        layout.addLayout(side, 0, 1)
+        layout.setColumnStretch(0, 5)
+        layout.setColumnStretch(1, 4)
+
+    def enter(self, draft: CitizenDraft) -> None:
+        self.nik_field.setText(draft.nik)
+        self.nik_field.setFocus()
+        if draft.nik:
+            self._show_nik(parse_nik(draft.nik, self._regions))
+
+    # -- input -------------------------------------------------------------------------------
+    def accept_code(self, text: str) -> None:
+        """A code read by the camera or typed by a scanner."""
+        try:
+            identity = parse_qr_payload(text)
+        except InvalidQrPayload as error:
+            self.banner.show_error(error)
+            return
+        if identity.receipt_no:
+            self._show_receipt(identity.receipt_no)
+            return
+        self.nik_field.setText(identity.nik)
+        self._show_nik(parse_nik(identity.nik, self._regions))
+        self.contact_scanned.emit(identity)
+
+    def _on_nik_field_text_edited(self, text: str) -> None:
+        digits = normalize_nik(text)
+        if len(digits) == 16 and digits.isdigit():
+            self._show_nik(parse_nik(digits, self._regions))
+        elif not text:
+            self.details.clear()
+            self.banner.clear()
+            mark_invalid(self.nik_field, False)
+
+    def commit(self, draft: CitizenDraft) -> bool:
+        text = self.nik_field.text().strip()
+        if len(text) > 16 and not normalize_nik(text).isdigit():  # a wedge scanner typed a payload
+            self.accept_code(text)
+            return False
+        result = parse_nik(text, self._regions)
+        if not self._show_nik(result):
+            return False
+        if self._earlier_records(result.nik) and self._duplicate_acknowledged_for != result.nik:
+            self._duplicate_acknowledged_for = result.nik  # a second Next means "serve anyway"
+            return False
+        draft.nik = result.nik
+        return True
+
+    # -- feedback ----------------------------------------------------------------------------
+    def _show_nik(self, result: NikResult) -> bool:
+        mark_invalid(self.nik_field, not result.ok)
+        if not result.ok:
+            problem = result.errors[0]
+            self.details.clear()
+            self.banner.show_message("error", problem.message, problem.next_step)
+            return False
+        sex = tr("Perempuan") if result.sex and result.sex.value == "P" else tr("Laki-laki")
+        self.details.setText(tr("Lahir {date} \u00b7 {sex}\nWilayah NIK: {region}",
+                                date=result.birth_date.strftime("%d-%m-%Y"), sex=sex,
+                                region=result.kecamatan and f"{result.kecamatan}, {result.city}"
+                                or tr("tidak dikenal")))
+        earlier = self._earlier_records(result.nik)
+        if earlier:
+            latest = earlier[0]
+            self.banner.show_message(
+                "warning",
+                tr("NIK ini sudah terdaftar di kios ini ({date}, {state}, tanda terima {slip}).",
+                   date=latest.local_date, state=state_label(latest.state), slip=latest.slip_no),
+                tr("Tanyakan apakah warga pernah datang. Tekan Lanjut lagi untuk tetap melayani."))
+        elif result.warnings:
+            self.banner.show_message("warning", result.warnings[0].message, result.warnings[0].next_step)
+        else:
+            self.banner.clear()
+        return True
+
+    def _earlier_records(self, nik: str):
+        return self._store.find_by_nik(nik)
+
+    def _show_receipt(self, slip_no: str) -> None:
+        record = self._store.find_by_slip(slip_no)
+        if record is None:
+            self.banner.show_message("warning", tr("Tanda terima {slip} tidak ada di kios ini.", slip=slip_no),
+                                     tr("Mungkin dibuat di kios lain. Ketik NIK warga untuk mencari."))
+            return
+        self.banner.show_message(
+            "info", tr("Tanda terima {slip}: {state}.", slip=slip_no, state=state_label(record.state)),
+            record.status_reason or tr("Belum ada kabar dari Dukcapil untuk data ini."))
+
+    def duplicate_pending(self) -> bool:
+        return bool(self._duplicate_acknowledged_for)
+
+    def reset(self) -> None:
+        self._duplicate_acknowledged_for = ""
+        self.details.clear()
+        self.banner.clear()
+        mark_invalid(self.nik_field, False)
+
+
+__all__ = ["IdentifyStep", "ScannedIdentity"]

@@ -1,0 +1,39 @@
+"""The bottom line of every screen: connection, records waiting to be sent, who is signed in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from kiosk.i18n import tr
+
+
+class KioskStatusBar(QStatusBar):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.connection_label = QLabel()
+        self.queue_label = QLabel()
+        self.officer_label = QLabel()
+        self.mode_label = QLabel()
+        self.addWidget(self.connection_label)
+        self.addWidget(self.queue_label)
+        self.addPermanentWidget(self.mode_label)
+        self.addPermanentWidget(self.officer_label)
+        self.set_connection(online=False, detail=tr("server belum diatur"))
+        self.set_queue_size(0)
+
+    def set_connection(self, online: bool, detail: str = "") -> None:
+        colour = "#0a6b2d" if online else "#b3261e"
+        text = tr("Daring") if online else tr("Luring")
+        suffix = f" ({detail})" if detail else ""
+        self.connection_label.setText(f"<span style='color:{colour}'>\u25cf</span> {text}{suffix}")
+
+    def set_queue_size(self, count: int) -> None:
+        self.queue_label.setText(tr("Belum terkirim: {count}", count=count))
+
+    def set_officer(self, name: str) -> None:
+        self.officer_label.setText(tr("Petugas: {name}", name=name) if name else "")
+
+    def set_demo(self, demo: bool) -> None:
+        self.mode_label.setText(tr("MODE DEMO") if demo else "")
+        self.mode_label.setStyleSheet("color: #8a5a00; font-weight: 700;" if demo else "")

@@ -93,8 +93,6 @@ def _too_new(path: Path, found: int) -> DatabaseError:
 
 def _apply_migrations(conn: sqlite3.Connection, path: Path) -> None:
     found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found > SCHEMA_VERSION:
-        raise _too_new(path, found)
     for version in range(found + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -104,8 +102,22 @@ def _apply_migrations(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    # Read the version before any pragma that writes (journal_mode = WAL rewrites the header):
+    # a corrupt file, or one from a newer kiosk, must stay byte for byte as it was.
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise _too_new(path, found)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    _apply_migrations(conn, path)
 
 
 class Database:
@@ -117,11 +129,11 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 5000")
-            _apply_migrations(conn, path)
+            try:
+                _prepare(conn, path)
+            except BaseException:
+                conn.close()  # a refused file must not stay open with its -wal/-shm beside it
+                raise
         except DatabaseError:
             raise
         except sqlite3.DatabaseError as exc:
@@ -149,10 +161,13 @@ class Database:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (disk full, I/O): a second
+            # ROLLBACK would fail and hide the error the caller needs to see.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self._check_owner()

@@ -78,10 +78,12 @@ def _birth_date(ddmmyy: str, today: dt.date) -> tuple[dt.date | None, Sex | None
     if day > FEMALE_DAY_OFFSET:
         day -= FEMALE_DAY_OFFSET
         sex = Sex.FEMALE
-    # Two-digit year: the latest century that does not put the birth in the future.
-    year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+    # Two-digit year: the latest century that does not put the birth in the future. Compare
+    # whole dates, not years: DDMM26 later this year is a 1926 birth, not an impossible date.
     try:
-        born = dt.date(year, month, day)
+        born = dt.date(2000 + yy, month, day)
+        if born > today:
+            born = dt.date(1900 + yy, month, day)
     except ValueError:
         return None, None
     if born > today:

@@ -1,0 +1,233 @@
+"""The ``kiosk`` command line: global options, one function per subcommand, expected errors as
+an Indonesian message on stderr with exit status 2. Without a subcommand it starts the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from kiosk import __version__
+from kiosk.errors import KioskError
+from kiosk.i18n import tr
+from kiosk.paths import default_data_dir
+from kiosk.record import RecordSummary, state_label
+from kiosk.store import Store, open_store
+
+EXIT_OK = 0
+EXIT_EXPECTED_ERROR = 2  # also argparse's status for bad arguments
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    summary: Callable[[], str]  # called when the parser is built, so the current language applies
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def subcommands() -> dict[str, Subcommand]:
+    """Every subcommand by name. A new one is a function pair and one line here."""
+    return {
+        "records": Subcommand(lambda: tr("Daftar data warga di kios ini, tanpa data pribadi."),
+                              _records_arguments, _run_records),
+        "demo-data": Subcommand(lambda: tr("Buat data contoh untuk latihan dan demo."),
+                                _demo_data_arguments, _run_demo_data),
+    }
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse ``argv``, run the chosen subcommand (or the GUI) and return the exit status."""
+    args = build_parser().parse_args(argv)
+    args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
+    args.demo = getattr(args, "demo", False)
+    command = subcommands().get(args.command) if args.command else None
+    try:
+        return command.run(args) if command else _run_gui(args)
+    except KioskError as exc:
+        print_error(exc.message, exc.next_step)
+        return EXIT_EXPECTED_ERROR
+
+
+def print_error(message: str, next_step: str = "") -> None:
+    print(tr("Galat: {message}", message=message), file=sys.stderr)
+    if next_step:
+        print(next_step, file=sys.stderr)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, tr("Pemakaian: ") if prefix is None else prefix)
+
+
+class KioskArgumentParser(argparse.ArgumentParser):
+    """argparse with errors in the kiosk's own words: ``Galat: ...`` and a next step, exit 2."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._optionals.title = tr("pilihan")  # argparse's group titles are English otherwise
+        self._positionals.title = tr("argumen")
+
+    def error(self, message: str) -> NoReturn:
+        print_error(tr("Perintah tidak sah: {detail}.", detail=_argparse_in_indonesian(message)),
+                    tr("Ketik \u201ckiosk --help\u201d untuk melihat perintah dan pilihannya."))
+        self.exit(EXIT_EXPECTED_ERROR)
+
+
+def _argparse_in_indonesian(message: str) -> str:
+    """argparse words its own errors in English; these are the ones an officer can meet."""
+    wording: tuple[tuple[str, Callable[[re.Match], str]], ...] = (
+        (r"^argument (\S+): ", lambda m: f"{m[1]}: "),
+        (r"invalid choice: ('[^']*') \(choose from (.*)\)",
+         lambda m: tr("{value} tidak dikenal, pilih salah satu dari {choices}", value=m[1], choices=m[2])),
+        (r"the following arguments are required: (.*)", lambda m: tr("wajib diisi: {names}", names=m[1])),
+        (r"unrecognized arguments: (.*)", lambda m: tr("tidak dikenal: {names}", names=m[1])),
+        (r"expected one argument", lambda m: tr("perlu satu nilai")),
+    )
+    for pattern, replace in wording:
+        message = re.sub(pattern, replace, message)
+    return message
+
+
+def _global_options() -> argparse.ArgumentParser:
+    # SUPPRESS: an option given before the subcommand is not reset by the subparser's default,
+    # so global options work on either side of it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                        help=tr("Tampilkan bantuan ini lalu keluar."))
+    common.add_argument("--version", action="version", version=f"kiosk {__version__}",
+                        help=tr("Tampilkan versi lalu keluar."))
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar=tr("FOLDER"),
+                        help=tr("Folder data kios (bawaan: $KIOSK_DATA_DIR atau folder data pengguna)."))
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help=tr("Mode demo: data contoh dan kamera dari video."))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = KioskArgumentParser(prog="kiosk", parents=[common], add_help=False, formatter_class=_Formatter,
+                                 description=tr("Kios IKD: pendaftaran dan aktivasi KTP digital."))
+    commands = parser.add_subparsers(dest="command", title=tr("perintah"), metavar=tr("PERINTAH"),
+                                     parser_class=KioskArgumentParser)
+    for name, spec in subcommands().items():
+        sub = commands.add_parser(name, parents=[common], add_help=False, formatter_class=_Formatter,
+                                  help=spec.summary(), description=spec.summary())
+        spec.add_arguments(sub)
+    return parser
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: ``YYYY-MM-DD`` and nothing looser."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            tr("tanggal \u201c{text}\u201d tidak sah, tulis TTTT-BB-HH seperti 2026-08-17", text=text)
+        ) from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not (text.isascii() and text.isdigit() and int(text) >= 1):
+        raise argparse.ArgumentTypeError(tr("\u201c{text}\u201d bukan bilangan bulat positif", text=text))
+    return int(text)
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("\u201c{text}\u201d bukan bilangan bulat", text=text)) from None
+
+
+@contextmanager
+def opened_store(data_dir: Path) -> Iterator[Store]:
+    """The store of ``data_dir`` for one subcommand, closed when it is done."""
+    store = open_store(data_dir)
+    try:
+        yield store
+    finally:
+        store.database.close()
+
+
+# -- the GUI ---------------------------------------------------------------------------------
+def _run_gui(args: argparse.Namespace) -> int:
+    # Imported here so that Qt is loaded for the GUI only, never for the other subcommands.
+    from kiosk.ui.app import run_gui
+
+    return run_gui(data_dir=args.data_dir, demo=args.demo)
+
+
+# -- kiosk records ---------------------------------------------------------------------------
+def _records_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=tr("Satu objek JSON per baris, untuk skrip."))
+    parser.add_argument("--date", type=iso_date, metavar=tr("TTTT-BB-HH"),
+                        help=tr("Hanya data pada tanggal ini (tanggal di tempat layanan)."))
+
+
+def _run_records(args: argparse.Namespace) -> int:
+    with opened_store(args.data_dir) as store:
+        summaries = store.records(args.date)
+    if args.json:
+        for summary in summaries:
+            print(json.dumps(record_json(summary), ensure_ascii=False))
+    else:
+        _print_records_table(summaries)
+    return EXIT_OK
+
+
+def record_json(summary: RecordSummary) -> dict:
+    """The machine-readable view of one record: masked NIK only, never email or phone."""
+    return {
+        "record_id": summary.record_id, "device_seq": summary.device_seq, "state": summary.state.value,
+        "created_at": summary.created_at, "local_date": summary.local_date, "stand": summary.stand,
+        "kelurahan_code": summary.kelurahan_code, "slip_no": summary.slip_no,
+        "receipt_no": summary.receipt_no, "nik_masked": summary.nik_masked, "officer_id": summary.officer_id,
+    }
+
+
+def _print_records_table(summaries: list[RecordSummary]) -> None:
+    if not summaries:
+        print(tr("Belum ada data."))
+        return
+    header = (tr("No."), tr("Waktu"), tr("Status"), tr("Tempat"), tr("No. slip"), tr("NIK"))
+    rows = [(str(s.device_seq), _local_time(s.created_at), state_label(s.state), s.stand, s.slip_no,
+             s.nik_masked) for s in summaries]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    print(tr("Jumlah: {count} data.", count=len(rows)))
+
+
+def _local_time(created_at: str) -> str:
+    return dt.datetime.fromisoformat(created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+# -- kiosk demo-data -------------------------------------------------------------------------
+def _demo_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--records", type=positive_int, required=True, metavar="N",
+                        help=tr("Jumlah data contoh yang dibuat."))
+    parser.add_argument("--days", type=positive_int, default=1, metavar="D",
+                        help=tr("Sebar data pada D hari terakhir (bawaan: 1)."))
+    parser.add_argument("--seed", type=integer, metavar="S",
+                        help=tr("Benih acak, agar hasilnya bisa diulang."))
+
+
+def _run_demo_data(args: argparse.Namespace) -> int:
+    # Imported here: OpenCV (for the portraits) is only needed by this subcommand.
+    from kiosk.demo_data import make_demo_records
+
+    with opened_store(args.data_dir) as store:
+        made = make_demo_records(store, args.records, days=args.days, seed=args.seed)
+    print(tr("{count} data contoh dibuat di {path}.", count=len(made), path=str(args.data_dir)))
+    return EXIT_OK

@@ -112,18 +112,21 @@ class OfficerAccounts:
         try:
             self._hasher.verify(pin_hash, pin)
         except argon2.exceptions.VerificationError:
-            self._record_failure(officer_id, failures + 1, now)
+            locked_for = self._record_failure(officer_id, failures + 1, now)
+            if locked_for:
+                raise SignInError(tr("PIN salah. Akun dikunci sementara karena PIN salah berulang kali."),
+                                  tr("Coba lagi dalam {seconds} detik.", seconds=locked_for)) from None
             raise SignInError(tr("PIN salah."), tr("Ketik ulang PIN Anda dengan teliti.")) from None
         self._db.execute(
             "UPDATE officers SET failed_attempts = 0, locked_until = NULL WHERE officer_id = ?", (officer_id,)
         )
         return self.get(officer_id)
 
-    def _record_failure(self, officer_id: int, failures: int, now: dt.datetime) -> None:
-        locked_until = None
-        if failures >= FREE_ATTEMPTS:
-            locked_until = (now + BASE_LOCKOUT * 2 ** (failures - FREE_ATTEMPTS)).isoformat()
+    def _record_failure(self, officer_id: int, failures: int, now: dt.datetime) -> int:
+        """Count a wrong PIN; returns the lockout in seconds it starts (0 for none)."""
+        lockout = BASE_LOCKOUT * 2 ** (failures - FREE_ATTEMPTS) if failures >= FREE_ATTEMPTS else None
         self._db.execute(
             "UPDATE officers SET failed_attempts = ?, locked_until = ? WHERE officer_id = ?",
-            (failures, locked_until, officer_id),
+            (failures, (now + lockout).isoformat() if lockout else None, officer_id),
         )
+        return int(lockout.total_seconds()) if lockout else 0

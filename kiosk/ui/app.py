@@ -95,7 +95,7 @@ def run_gui(data_dir: Path | None, demo: bool) -> int:
     try:
         window = build_window(throwaway or data_dir or default_data_dir(), demo)
         window.resize(1280, 800)
-        window.show()
+        window.showMaximized()
         if os.environ.get(READY_ENV):
             app.processEvents()
             print(f"ready_ms={(time.perf_counter() - started) * 1000:.1f}", flush=True)

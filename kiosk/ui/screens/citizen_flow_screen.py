@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.errors import KioskError
+from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.record import CitizenDraft, Stand
@@ -69,7 +69,7 @@ class CitizenFlowScreen(QWidget):
         self.cancel_button = button(tr("Batal"), name="danger")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.retry_camera_button = button(tr("Coba kamera lagi"))
-        self.retry_camera_button.clicked.connect(self.restart_camera)
+        self.retry_camera_button.clicked.connect(self._on_retry_camera_clicked)
         self.retry_camera_button.hide()
         self.next_button = button(tr("Lanjut \u2192"), primary=True)
         self.next_button.clicked.connect(self.go_next)
@@ -144,6 +144,9 @@ class CitizenFlowScreen(QWidget):
         self.back_button.setVisible(not last)
         self.back_button.setEnabled(index > 0)
         self.cancel_button.setText(tr("Ke beranda") if last else tr("Batal"))
+        self.cancel_button.setObjectName("" if last else "danger")  # nothing to lose once saved
+        self.cancel_button.style().unpolish(self.cancel_button)
+        self.cancel_button.style().polish(self.cancel_button)
         self.next_button.setText(step.next_label() + ("" if last else " \u2192"))
         if self._camera:
             self._camera.set_scanning(step.scans_codes)
@@ -171,10 +174,15 @@ class CitizenFlowScreen(QWidget):
     def restart_camera(self) -> None:
         self.stop_camera()
         self._camera_error = None
+        for step in self.steps:  # never show the previous citizen's last frame
+            view = getattr(step, "camera_view", None)
+            if view is not None:
+                view.show_text(tr("Menyalakan kamera\u2026"))
         self._camera = self._make_camera()
         self._camera.frame_ready.connect(self._on_camera_frame_ready)
         self._camera.code_scanned.connect(self._on_camera_code_scanned)
         self._camera.camera_failed.connect(self._on_camera_camera_failed)
+        self._camera.stream_ended.connect(self._on_camera_stream_ended)
         self._camera.set_scanning(self.current_step().scans_codes)
         self._update_camera_notice()
         self._camera.start()
@@ -186,7 +194,11 @@ class CitizenFlowScreen(QWidget):
             self._camera = None
 
     def _latest_frame(self):
-        return self._camera.latest_frame() if self._camera else None
+        # A failed camera still holds its last frame (maybe the phone from the identify step):
+        # never hand that out as the citizen's photo.
+        if self._camera is None or self._camera_error is not None:
+            return None
+        return self._camera.latest_frame()
 
     def _on_camera_frame_ready(self) -> None:
         if self._camera is None:
@@ -200,8 +212,22 @@ class CitizenFlowScreen(QWidget):
         if self.current_step() is self.identify:
             self.identify.accept_code(text)
 
+    def _on_retry_camera_clicked(self) -> None:
+        self.restart_camera()
+        focus = {self.identify: self.identify.nik_field, self.face: self.face.capture_button}
+        focus.get(self.current_step(), self.next_button).setFocus()
+
     def _on_camera_camera_failed(self, failure: CameraFailure) -> None:
+        if self.sender() is not self._camera:  # a stale report from a camera already replaced
+            return
         self._camera_error = failure.error
+        self._update_camera_notice()
+
+    def _on_camera_stream_ended(self) -> None:
+        if self.sender() is not self._camera:
+            return
+        self._camera_error = CameraError(tr("Gambar kamera berhenti."),
+                                         tr("Tekan \u201cCoba kamera lagi\u201d."))
         self._update_camera_notice()
 
     def _update_camera_notice(self) -> None:

@@ -32,7 +32,7 @@ class HomeScreen(QWidget):
         self.stand_label = hint("")
         self.serve_button = button(tr("Layani warga baru  (F2)"), primary=True)
         self.serve_button.clicked.connect(self.serve_requested)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.serve_requested)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.serve_requested.emit)
         self.stand_button = button(tr("Ganti tempat"))
         self.stand_button.clicked.connect(self.stand_change_requested)
         self.sign_out_button = button(tr("Keluar"))

@@ -77,7 +77,7 @@ class IdentifyStep(FlowStep):
         digits = normalize_nik(text)
         if len(digits) == 16 and digits.isdigit():
             self._show_nik(parse_nik(digits, self._regions))
-        elif not text:
+        else:  # what was said about an earlier, complete NIK no longer holds
             self.details.clear()
             self.banner.clear()
             mark_invalid(self.nik_field, False)

@@ -1,0 +1,113 @@
+"""Walk through every screen of the kiosk in a real window and save a screenshot of each to
+docs/screenshots/. Run under a virtual screen:
+
+    xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python tools/take_screenshots.py
+
+Uses a throwaway data folder and the bundled demo video as the camera.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.officers import Role
+from kiosk.regions import RegionTable
+from kiosk.store import open_store
+from kiosk.ui.app import camera_factory, load_stylesheet
+from kiosk.ui.main_window import MainWindow
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def wait(app: QApplication, seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def shoot(app: QApplication, window: MainWindow, name: str) -> None:
+    wait(app, 0.4)
+    window.screen().grabWindow(0).save(str(OUT / f"{name}.png"))
+    print("saved", OUT / f"{name}.png")
+
+
+def wait_until(app: QApplication, condition, timeout: float = 15.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("screen did not reach the expected state")
+        wait(app, 0.1)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv)
+    load_stylesheet(app)
+    store = open_store(Path(tempfile.mkdtemp(prefix="kiosk-shots-")))
+    window = MainWindow(store, RegionTable.load(), camera_factory(store, demo=True))
+    window.setGeometry(0, 0, 1280, 800)
+    window.show()
+    shoot(app, window, "01-setup")
+
+    setup = window.setup_screen
+    setup.name_field.setText("Rina Putri Ananda")
+    setup.nip_field.setText("198703122010012005")
+    setup.pin_field.setText("482915")
+    setup.pin_again_field.setText("482915")
+    setup.create_button.click()
+    shoot(app, window, "02-sign-in")
+
+    window.sign_in_screen.pin_field.setText("000000")
+    window.sign_in_screen.sign_in_button.click()
+    shoot(app, window, "03-sign-in-wrong-pin")
+    window.sign_in_screen.pin_field.setText("482915")
+    window.sign_in_screen.sign_in_button.click()
+    window.stand_screen.kelurahan_box.setCurrentIndex(8)
+    window.stand_screen.place_field.setText("Kantor Lurah Lubuk Buaya")
+    shoot(app, window, "04-stand")
+    store.officers.add("Andi Saputra", "199205172019031004", "730164", Role.OFFICER)
+    window.stand_screen.start_button.click()
+    shoot(app, window, "05-home-empty")
+
+    flow = window.flow_screen
+    window.home_screen.serve_button.click()
+    flow._camera.set_scanning(False)  # keep the demo QR from replacing the typed NIK
+    flow.identify.nik_field.setText("1371113202000000")
+    flow.go_next()
+    shoot(app, window, "06-identify-wrong-nik")
+    flow.identify.nik_field.clear()
+    flow._camera.set_scanning(True)
+    wait_until(app, lambda: flow.identify.nik_field.text() == "1371115708900001")
+    shoot(app, window, "07-identify-qr-scanned")
+    flow.go_next()
+    shoot(app, window, "08-contact")
+    flow.go_next()
+    flow.consent.agree_box.setChecked(True)
+    shoot(app, window, "09-consent")
+    flow.go_next()
+    wait_until(app, lambda: flow.face.camera_view.frames_shown > 80)
+    flow.face.capture()
+    shoot(app, window, "10-face")
+    flow.go_next()
+    shoot(app, window, "11-activation-qr")
+    flow.go_next()
+    shoot(app, window, "12-saved")
+    flow.go_next()
+    flow.identify.nik_field.setText("1371115708900001")
+    flow.identify._on_nik_field_text_edited("1371115708900001")
+    shoot(app, window, "13-identify-duplicate-warning")
+    flow.cancel_button.click()
+    flow.cancel_button.click()
+    shoot(app, window, "14-home-queue")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication
 from kiosk.officers import Role
 from kiosk.regions import RegionTable
 from kiosk.store import open_store
-from kiosk.ui.app import camera_factory, load_stylesheet
+from kiosk.paths import database_path
+from kiosk.ui.app import build_window, camera_factory, load_stylesheet
 from kiosk.ui.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -106,6 +107,20 @@ def main() -> int:
     flow.cancel_button.click()
     shoot(app, window, "14-home-queue")
     window.close()
+
+    demo = build_window(Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-")), demo=True)
+    demo.setGeometry(0, 0, 1280, 800)
+    demo.show()
+    shoot(app, demo, "15-demo-sign-in")
+    demo.close()
+
+    broken = Path(tempfile.mkdtemp(prefix="kiosk-shots-broken-"))
+    database_path(broken).write_bytes(b"this is not a database" * 100)
+    error = build_window(broken, demo=False)
+    error.setGeometry(0, 0, 1280, 800)
+    error.show()
+    shoot(app, error, "16-startup-error-corrupt-database")
+    error.close()
     return 0
 
 

@@ -58,7 +58,9 @@ def prepare_demo(store: Store) -> None:
 
 
 def load_stylesheet(app: QApplication) -> None:
-    app.setStyleSheet((resources_dir() / "style" / "kiosk.qss").read_text(encoding="utf-8"))
+    style_dir = resources_dir() / "style"
+    qss = (style_dir / "kiosk.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(qss.replace("{style_dir}", style_dir.as_posix()))
 
 
 def build_window(data_dir: Path, demo: bool) -> QMainWindow:

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QLabel
 
 from kiosk.activation_token import ActivationToken, issue_token
 from kiosk.device_keys import DeviceKeys
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft
-from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.screens.common import button, hint, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.qr_view import QrView
 
@@ -37,19 +37,11 @@ class ActivationStep(FlowStep):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-        side = QVBoxLayout()
-        side.addWidget(title(tr("Pindai dengan aplikasi IKD")))
-        side.addWidget(hint(tr("Warga membuka aplikasi IKD, memilih pindai QR, lalu mengarahkan "
-                               "ponsel ke kode ini. Setelah itu tekan Simpan.")))
-        side.addWidget(self.countdown)
-        side.addWidget(self.renew_button)
-        side.addWidget(self.banner)
-        side.addStretch(1)
-        layout = QGridLayout(self)
-        layout.addWidget(self.qr_view, 0, 0)
-        layout.addLayout(side, 0, 1)
-        layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(1, 1)
+        lay_out_beside(self, self.qr_view, [
+            title(tr("Pindai dengan aplikasi IKD")),
+            hint(tr("Warga membuka aplikasi IKD, memilih pindai QR, lalu mengarahkan "
+                    "ponsel ke kode ini. Setelah itu tekan Simpan.")),
+            self.countdown, self.renew_button, self.banner], ratio=(1, 1))
 
     def next_label(self) -> str:
         return tr("Simpan")

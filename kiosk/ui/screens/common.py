@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QLayout, QLineEdit, QPushButton, \
+    QVBoxLayout, QWidget
 
 
 def title(text: str) -> QLabel:
@@ -36,5 +38,39 @@ def mark_invalid(field: QLineEdit, invalid: bool) -> None:
     field.style().polish(field)
 
 
-def centered_column(widget: QWidget, max_width: int = 900) -> None:
-    widget.setMaximumWidth(max_width)
+def lay_out_beside(owner: QWidget, main: QWidget, panel: list, ratio: tuple[int, int] = (5, 4)) -> None:
+    """``main`` (camera, QR) on the left; ``panel`` stacked on the right. An int in ``panel`` is
+    a stretch; a trailing stretch is added unless the panel already has one."""
+    side = QVBoxLayout()
+    for item in panel:
+        if isinstance(item, int):
+            side.addStretch(item)
+        elif isinstance(item, QLayout):
+            side.addLayout(item)
+        else:
+            side.addWidget(item)
+    if not any(isinstance(item, int) for item in panel):
+        side.addStretch(1)
+    grid = QGridLayout(owner)
+    grid.addWidget(main, 0, 0)
+    grid.addLayout(side, 0, 1)
+    grid.setColumnStretch(0, ratio[0])
+    grid.setColumnStretch(1, ratio[1])
+
+
+def lay_out_form_page(owner: QWidget, heading: str, note: str, rows: list[tuple[str, QWidget]],
+                      banner: QWidget, action: QPushButton, before_form: tuple[QWidget, ...] = ()) -> None:
+    """The full-page forms (setup, sign-in, stand): heading, note, fields, banner, one action."""
+    form = QFormLayout()
+    for label, field in rows:
+        form.addRow(label, field)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(60, 40, 60, 40)
+    layout.addWidget(title(heading))
+    layout.addWidget(hint(note))
+    for widget in before_form:
+        layout.addWidget(widget)
+    layout.addLayout(form)
+    layout.addWidget(banner)
+    layout.addWidget(action, alignment=Qt.AlignmentFlag.AlignRight)
+    layout.addStretch(1)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy
 
 from kiosk.camera.portrait import encode_jpeg, portrait_crop
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft
-from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.screens.common import button, hint, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
 
@@ -43,18 +43,12 @@ class FaceStep(FlowStep):
         buttons = QHBoxLayout()
         buttons.addWidget(self.capture_button)
         buttons.addWidget(self.retake_button)
-        side = QVBoxLayout()
-        side.addWidget(title(tr("Foto wajah")))
-        side.addWidget(hint(tr("Wajah lurus ke kamera, tanpa kacamata dan masker. Jilbab boleh. "
-                               "Pastikan cahaya cukup, lalu tekan Ambil foto.")))
-        side.addWidget(self.photo_label, 1)
-        side.addLayout(buttons)
-        side.addWidget(self.banner)
-        layout = QGridLayout(self)
-        layout.addWidget(self.camera_view, 0, 0)
-        layout.addLayout(side, 0, 1)
-        layout.setColumnStretch(0, 5)
-        layout.setColumnStretch(1, 3)
+        self.photo_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        lay_out_beside(self, self.camera_view, [
+            title(tr("Foto wajah")),
+            hint(tr("Wajah lurus ke kamera, tanpa kacamata dan masker. Jilbab boleh. "
+                    "Pastikan cahaya cukup, lalu tekan Ambil foto.")),
+            self.photo_label, buttons, self.banner, 0], ratio=(5, 3))
 
     def enter(self, draft: CitizenDraft) -> None:
         self._show_photo(draft.photo_jpeg)

@@ -4,7 +4,7 @@ the NIK; validate it, and warn at once when this NIK is already on this kiosk.""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kiosk.errors import InvalidQrPayload
 from kiosk.i18n import tr
@@ -13,7 +13,7 @@ from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payloa
 from kiosk.record import CitizenDraft, state_label
 from kiosk.regions import RegionTable
 from kiosk.store import Store
-from kiosk.ui.screens.common import hint, mark_invalid, title
+from kiosk.ui.screens.common import hint, lay_out_beside, mark_invalid, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
 
@@ -37,20 +37,11 @@ class IdentifyStep(FlowStep):
         self.details = QLabel()
         self.details.setWordWrap(True)
 
-        side = QVBoxLayout()
-        side.addWidget(title(tr("Pindai QR atau ketik NIK")))
-        side.addWidget(hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
-                               "Pemindai USB juga bisa dipakai.")))
-        side.addWidget(QLabel(tr("NIK")))
-        side.addWidget(self.nik_field)
-        side.addWidget(self.details)
-        side.addWidget(self.banner)
-        side.addStretch(1)
-        layout = QGridLayout(self)
-        layout.addWidget(self.camera_view, 0, 0)
-        layout.addLayout(side, 0, 1)
-        layout.setColumnStretch(0, 5)
-        layout.setColumnStretch(1, 4)
+        lay_out_beside(self, self.camera_view, [
+            title(tr("Pindai QR atau ketik NIK")),
+            hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
+                    "Pemindai USB juga bisa dipakai.")),
+            QLabel(tr("NIK")), self.nik_field, self.details, self.banner])
 
     def enter(self, draft: CitizenDraft) -> None:
         self.nik_field.setText(draft.nik)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.officers import AccountError, Role
 from kiosk.store import Store
-from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.screens.common import button, lay_out_form_page
 from kiosk.ui.widgets.banner import Banner
 
 
@@ -30,20 +30,13 @@ class SetupScreen(QWidget):
         self.create_button.clicked.connect(self._on_create_clicked)
         self.pin_again_field.returnPressed.connect(self._on_create_clicked)
 
-        form = QFormLayout()
-        form.addRow(tr("Nama lengkap"), self.name_field)
-        form.addRow(tr("NIP (18 angka)"), self.nip_field)
-        form.addRow(tr("PIN (6-12 angka)"), self.pin_field)
-        form.addRow(tr("Ulangi PIN"), self.pin_again_field)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 40, 60, 40)
-        layout.addWidget(title(tr("Selamat datang di Kios IKD")))
-        layout.addWidget(hint(tr("Kios ini belum punya akun. Buat akun supervisor pertama: "
-                                 "supervisor dapat menambah petugas dan mencetak rekap harian.")))
-        layout.addLayout(form)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
-        layout.addStretch(1)
+        lay_out_form_page(
+            self, tr("Selamat datang di Kios IKD"),
+            tr("Kios ini belum punya akun. Buat akun supervisor pertama: "
+               "supervisor dapat menambah petugas dan mencetak rekap harian."),
+            [(tr("Nama lengkap"), self.name_field), (tr("NIP (18 angka)"), self.nip_field),
+             (tr("PIN (6-12 angka)"), self.pin_field), (tr("Ulangi PIN"), self.pin_again_field)],
+            self.banner, self.create_button)
 
     @staticmethod
     def _pin_field() -> QLineEdit:

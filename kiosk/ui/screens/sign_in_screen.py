@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from kiosk.i18n import tr
 from kiosk.officers import SignInError
 from kiosk.store import Store
-from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.screens.common import button, lay_out_form_page
 from kiosk.ui.widgets.banner import Banner
 
 
@@ -28,23 +28,16 @@ class SignInScreen(QWidget):
         self.sign_in_button = button(tr("Masuk"), primary=True)
         self.sign_in_button.clicked.connect(self._on_sign_in_clicked)
 
-        form = QFormLayout()
-        form.addRow(tr("Petugas"), self.officer_box)
-        form.addRow(tr("PIN"), self.pin_field)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 40, 60, 40)
-        layout.addWidget(title(tr("Masuk ke Kios IKD")))
-        layout.addWidget(hint(tr("Pilih nama Anda, ketik PIN, lalu tekan Enter.")))
+        notes = ()
         if demo_pin:
             demo = QLabel(tr("MODE DEMO: data contoh, tidak dikirim ke Dukcapil. "
                              "Masuk sebagai \u201cPetugas Demo\u201d dengan PIN {pin}.", pin=demo_pin))
             demo.setObjectName("demoPin")
             demo.setWordWrap(True)
-            layout.addWidget(demo)
-        layout.addLayout(form)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.sign_in_button, alignment=Qt.AlignmentFlag.AlignRight)
-        layout.addStretch(1)
+            notes = (demo,)
+        lay_out_form_page(self, tr("Masuk ke Kios IKD"), tr("Pilih nama Anda, ketik PIN, lalu tekan Enter."),
+                          [(tr("Petugas"), self.officer_box), (tr("PIN"), self.pin_field)],
+                          self.banner, self.sign_in_button, before_form=notes)
 
     def refresh(self) -> None:
         """Reload the officer list (a supervisor may have been added) and clear the PIN."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from kiosk.i18n import tr
 from kiosk.record import Stand
 from kiosk.regions import RegionTable
 from kiosk.store import Store
-from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.screens.common import button, lay_out_form_page
 from kiosk.ui.widgets.banner import Banner
 
 DEFAULT_KECAMATAN = "13.71.11"  # Koto Tangah, the first place the kiosk serves
@@ -33,17 +33,11 @@ class StandScreen(QWidget):
         self.start_button = button(tr("Mulai melayani"), primary=True)
         self.start_button.clicked.connect(self._on_start_clicked)
 
-        form = QFormLayout()
-        form.addRow(tr("Kelurahan"), self.kelurahan_box)
-        form.addRow(tr("Tempat layanan"), self.place_field)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 40, 60, 40)
-        layout.addWidget(title(tr("Di mana Anda melayani hari ini?")))
-        layout.addWidget(hint(tr("Pilihan ini diingat sampai hari berganti dan tercatat pada setiap data warga.")))
-        layout.addLayout(form)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.start_button, alignment=Qt.AlignmentFlag.AlignRight)
-        layout.addStretch(1)
+        lay_out_form_page(
+            self, tr("Di mana Anda melayani hari ini?"),
+            tr("Pilihan ini diingat sampai hari berganti dan tercatat pada setiap data warga."),
+            [(tr("Kelurahan"), self.kelurahan_box), (tr("Tempat layanan"), self.place_field)],
+            self.banner, self.start_button)
 
     def prefill(self) -> None:
         """Offer the last stand used, so a desk that never moves needs one Enter."""

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sys
 
+import cv2
 import numpy as np
 import pytest
 import qrcode
+import zxingcpp
 
 from kiosk.camera.frame_source import VideoFileSource
-from kiosk.camera.qr_reader import ConfirmedCodeFilter, PyzbarQrReader, ZxingQrReader, make_qr_reader
+from kiosk.camera.qr_reader import (
+    ConfirmedCodeFilter,
+    PyzbarQrReader,
+    ZxingQrReader,
+    make_qr_reader,
+)
 from kiosk.errors import KioskError
 from kiosk.paths import resources_dir
 from kiosk.qr_payload import parse_qr_payload
@@ -51,6 +58,52 @@ def test_reads_a_non_contiguous_view() -> None:
     frame = in_frame(qr_grey(TEXT), 255)
     assert ZxingQrReader().decode(frame[:, ::-1][:, ::-1]) == [TEXT]
     assert ZxingQrReader().decode(frame[:, :, ::-1]) == [TEXT]  # RGB view of a BGR frame
+
+
+def in_1080p_frame(code: np.ndarray) -> np.ndarray:
+    frame = np.full((1080, 1920, 3), 200, np.uint8)
+    frame[300:300 + code.shape[0], 700:700 + code.shape[1]] = code[..., None]
+    return frame
+
+
+def record_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shape of every image handed to zxing-cpp from now on."""
+    shapes: list[tuple[int, ...]] = []
+    real = zxingcpp.read_barcodes
+
+    def spy(image, *args, **kwargs):
+        shapes.append(image.shape)
+        return real(image, *args, **kwargs)
+
+    monkeypatch.setattr(zxingcpp, "read_barcodes", spy)
+    return shapes
+
+
+def test_a_large_frame_is_read_at_half_size_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    shapes = record_reads(monkeypatch)
+    assert ZxingQrReader().decode(in_1080p_frame(qr_grey(TEXT))) == [TEXT]
+    assert shapes == [(540, 960)]  # grey, halved, and nothing more once it was found
+
+
+def test_a_code_too_small_for_the_first_pass_is_read_at_full_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny = np.array(qrcode.make(TEXT, box_size=1, border=4).convert("L"))  # half a pixel per module at half size
+    shapes = record_reads(monkeypatch)
+    assert ZxingQrReader().decode(in_1080p_frame(tiny)) == [TEXT]
+    assert shapes == [(540, 960), (1080, 1920)]
+    shapes.clear()
+    assert ZxingQrReader(first_pass_min_lines=None).decode(in_1080p_frame(tiny)) == [TEXT]
+    assert shapes == [(1080, 1920)]
+
+
+def test_small_frames_are_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    shapes = record_reads(monkeypatch)
+    assert ZxingQrReader().decode(in_frame(qr_grey(TEXT), 255)) == [TEXT]
+    assert shapes == [(480, 640)]
+
+
+def test_reads_a_bgra_frame() -> None:
+    frame = cv2.cvtColor(in_frame(qr_grey(TEXT), 255), cv2.COLOR_BGR2BGRA)
+    assert ZxingQrReader().decode(frame) == [TEXT]
 
 
 def test_finds_nothing_without_a_code() -> None:

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 import qrcode
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from kiosk.errors import KioskError
 from kiosk.i18n import tr

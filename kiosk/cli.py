@@ -39,6 +39,8 @@ def subcommands() -> dict[str, Subcommand]:
                               _records_arguments, _run_records),
         "demo-data": Subcommand(lambda: tr("Buat data contoh untuk latihan dan demo."),
                                 _demo_data_arguments, _run_demo_data),
+        "face-check": __import__("kiosk.face_check_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
+        "qr-decode": __import__("kiosk.qr_decode_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
     }
 
 

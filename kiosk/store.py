@@ -16,7 +16,13 @@ from kiosk.i18n import tr
 from kiosk.nik import mask_nik
 from kiosk.officers import OfficerAccounts
 from kiosk.paths import database_path
-from kiosk.record import CitizenDraft, RecordState, RecordSummary, Stand, check_transition
+from kiosk.record import (
+    CitizenDraft,
+    RecordState,
+    RecordSummary,
+    Stand,
+    check_transition,
+)
 from kiosk.record_crypto import nik_lookup_hash, open_personal, seal_envelope
 
 

@@ -13,14 +13,23 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.camera.frame_source import FrameListSource
+from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.officers import Role
+from kiosk.paths import database_path
 from kiosk.regions import RegionTable
 from kiosk.store import open_store
-from kiosk.paths import database_path
-from kiosk.ui.app import build_window, camera_factory, load_stylesheet
+from kiosk.ui.app import (
+    build_window,
+    camera_factory,
+    load_stylesheet,
+    shared_face_analyzer,
+)
+from kiosk.ui.camera_thread import CameraMode, CameraThread
 from kiosk.ui.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -44,6 +53,35 @@ def wait_until(app: QApplication, condition, timeout: float = 15.0) -> None:
         if time.monotonic() > end:
             raise TimeoutError("screen did not reach the expected state")
         wait(app, 0.1)
+
+
+def shoot_face_guidance(app: QApplication, store) -> None:
+    """The face step telling a citizen with glasses what to do (a still photo as the camera)."""
+    photo = cv2.imread(str(Path(__file__).resolve().parent.parent / "tests/data/faces/mpl_grace_hopper.jpg"))
+    frame = cv2.copyMakeBorder(photo, 0, 0, 120, 120, cv2.BORDER_REPLICATE)
+    analyzer, reader = shared_face_analyzer(), make_qr_reader()
+    window = MainWindow(store, RegionTable.load(),
+                        lambda: CameraThread(lambda: FrameListSource([frame], loop=True), reader, analyzer))
+    window.setGeometry(0, 0, 1280, 800)
+    window.show()
+    supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
+    window.show_sign_in(supervisor.officer_id)
+    window.sign_in_screen.pin_field.setText("482915")
+    window.sign_in_screen.sign_in_button.click()
+    window.home_screen.serve_button.click()
+    flow = window.flow_screen
+    flow.identify.nik_field.setText("1371110101850003")
+    flow.go_next()
+    flow.contact.email_field.setText("grace@example.com")
+    flow.contact.phone_field.setText("081398765432")
+    flow.go_next()
+    flow.consent.agree_box.setChecked(True)
+    flow.go_next()
+    wait_until(app, lambda: "kacamata" in flow.face.guidance.text())
+    shoot(app, window, "10-face-guidance-glasses")
+    flow.cancel_button.click()
+    flow.cancel_button.click()
+    window.close()
 
 
 def main() -> int:
@@ -78,12 +116,12 @@ def main() -> int:
 
     flow = window.flow_screen
     window.home_screen.serve_button.click()
-    flow._camera.set_scanning(False)  # keep the demo QR from replacing the typed NIK
+    flow._camera.set_mode(CameraMode.PREVIEW)  # keep the demo QR from replacing the typed NIK
     flow.identify.nik_field.setText("1371113202000000")
     flow.go_next()
     shoot(app, window, "06-identify-wrong-nik")
     flow.identify.nik_field.clear()
-    flow._camera.set_scanning(True)
+    flow._camera.set_mode(CameraMode.SCAN_QR)
     wait_until(app, lambda: flow.identify.nik_field.text() == "1371115708900001")
     shoot(app, window, "07-identify-qr-scanned")
     flow.go_next()
@@ -92,9 +130,10 @@ def main() -> int:
     flow.consent.agree_box.setChecked(True)
     shoot(app, window, "09-consent")
     flow.go_next()
-    wait_until(app, lambda: flow.face.camera_view.frames_shown > 80)
-    flow.face.capture()
-    shoot(app, window, "10-face")
+    wait_until(app, lambda: 0 < flow.face.progress.value() < 100 and not flow.face.has_photo())
+    window.screen().grabWindow(0).save(str(OUT / "10-face-live.png"))  # now: the gate moves on
+    wait_until(app, flow.face.has_photo)
+    shoot(app, window, "10-face-captured")
     flow.go_next()
     shoot(app, window, "11-activation-qr")
     flow.go_next()
@@ -107,6 +146,7 @@ def main() -> int:
     flow.cancel_button.click()
     shoot(app, window, "14-home-queue")
     window.close()
+    shoot_face_guidance(app, store)
 
     demo = build_window(Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-")), demo=True)
     demo.setGeometry(0, 0, 1280, 800)

@@ -1,1 +1,2 @@
-"""Camera input: frame sources (webcam, video file, frame list) and QR code reading. No Qt here."""
+"""Camera side of the kiosk: frame sources, QR reading, and the face quality gate with
+auto-capture. Plain Python and OpenCV; no Qt."""

@@ -9,11 +9,13 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from kiosk.camera.face_analysis import FaceAnalyzer
 from kiosk.camera.frame_source import DeviceSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.errors import KioskError
@@ -36,15 +38,29 @@ def demo_video_path() -> Path:
     return resources_dir() / "demo" / "demo.avi"
 
 
+def shared_face_analyzer() -> Callable[[], FaceAnalyzer]:
+    """The face models load on first use (in the camera thread), once per run of the kiosk;
+    only one camera thread runs at a time, so the analyzer is never used by two at once."""
+    built: list[FaceAnalyzer] = []
+
+    def get() -> FaceAnalyzer:
+        if not built:
+            built.append(FaceAnalyzer())
+        return built[0]
+
+    return get
+
+
 def camera_factory(store: Store, demo: bool):
     """A function that makes a new camera thread (each retry opens the source anew)."""
     reader = make_qr_reader(store.get_setting("qr_reader") or "zxing")
     index = int(store.get_setting("camera_index") or 0)
+    analyzer = shared_face_analyzer()
 
     def make_camera() -> CameraThread:
         if demo:
-            return CameraThread(lambda: VideoFileSource(demo_video_path(), loop=True), reader)
-        return CameraThread(lambda: DeviceSource(index), reader)
+            return CameraThread(lambda: VideoFileSource(demo_video_path(), loop=True), reader, analyzer)
+        return CameraThread(lambda: DeviceSource(index), reader, analyzer)
 
     return make_camera
 

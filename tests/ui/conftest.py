@@ -22,7 +22,7 @@ from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.record import RecordSummary
 from kiosk.regions import RegionTable
 from kiosk.store import Store, open_store
-from kiosk.ui.app import demo_video_path
+from kiosk.ui.app import demo_video_path, shared_face_analyzer
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.main_window import MainWindow
 
@@ -155,8 +155,8 @@ def make_window(store: Store, show_window, request: pytest.FixtureRequest) -> Ca
             open_source = lambda: FrameListSource(frames, loop=True)  # noqa: E731
         else:
             open_source = demo_video
-        reader = make_qr_reader("zxing")
-        window = MainWindow(store, RegionTable.load(), lambda: CameraThread(open_source, reader),
+        reader, analyzer = make_qr_reader("zxing"), shared_face_analyzer()
+        window = MainWindow(store, RegionTable.load(), lambda: CameraThread(open_source, reader, analyzer),
                             demo_pin=demo_pin)
         return show_window(window)
 
@@ -335,7 +335,7 @@ class Desk:
         enough = face.camera_view.frames_shown + 3
 
         def face_in_view() -> bool:
-            frame = camera.latest_frame()
+            frame, _verdict = camera.latest_frame()
             return face.camera_view.frames_shown >= enough and frame is not None and not reader.decode(frame)
 
         self.qtbot.waitUntil(face_in_view, timeout=FACE_WAIT_MS)

@@ -18,7 +18,7 @@ from kiosk.officers import Officer
 from kiosk.record import CitizenDraft, Stand
 from kiosk.regions import RegionTable
 from kiosk.store import Store
-from kiosk.ui.camera_thread import CameraFailure, CameraThread
+from kiosk.ui.camera_thread import CameraFailure, CameraMode, CameraThread
 from kiosk.ui.screens.activation_step import ActivationStep
 from kiosk.ui.screens.common import button
 from kiosk.ui.screens.consent_step import ConsentStep
@@ -54,6 +54,7 @@ class CitizenFlowScreen(QWidget):
         self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
                                       self.activation, self.saved]
         self.identify.contact_scanned.connect(self.contact.prefill)
+        self.face.camera_mode_requested.connect(self._on_face_camera_mode_requested)
         self.stack = QStackedWidget()
         for step in self.steps:
             self.stack.addWidget(step)
@@ -148,8 +149,7 @@ class CitizenFlowScreen(QWidget):
         self.cancel_button.style().unpolish(self.cancel_button)
         self.cancel_button.style().polish(self.cancel_button)
         self.next_button.setText(step.next_label() + ("" if last else " \u2192"))
-        if self._camera:
-            self._camera.set_scanning(step.scans_codes)
+        self._apply_camera_mode()
         self._update_camera_notice()
         step.enter(self.draft)
 
@@ -183,7 +183,8 @@ class CitizenFlowScreen(QWidget):
         self._camera.code_scanned.connect(self._on_camera_code_scanned)
         self._camera.camera_failed.connect(self._on_camera_camera_failed)
         self._camera.stream_ended.connect(self._on_camera_stream_ended)
-        self._camera.set_scanning(self.current_step().scans_codes)
+        self._camera.photo_captured.connect(self._on_camera_photo_captured)
+        self._apply_camera_mode()
         self._update_camera_notice()
         self._camera.start()
 
@@ -197,16 +198,31 @@ class CitizenFlowScreen(QWidget):
         # A failed camera still holds its last frame (maybe the phone from the identify step):
         # never hand that out as the citizen's photo.
         if self._camera is None or self._camera_error is not None:
-            return None
+            return None, None
         return self._camera.latest_frame()
 
     def _on_camera_frame_ready(self) -> None:
         if self._camera is None:
             return
-        image = self._camera.take_frame()
-        view = getattr(self.current_step(), "camera_view", None)
+        image, info = self._camera.take_frame()
+        step = self.current_step()
+        view = getattr(step, "camera_view", None)
         if image is not None and view is not None and not self._camera_error:
             view.show_image(image)
+            if step is self.face:
+                self.face.show_frame_info(info)
+
+    def _on_camera_photo_captured(self, photo) -> None:
+        if self.sender() is self._camera and self.current_step() is self.face and not self.face.has_photo():
+            self.face.accept_photo(photo)
+
+    def _on_face_camera_mode_requested(self, mode) -> None:
+        if self._camera is not None:
+            self._camera.set_mode(mode)
+
+    def _apply_camera_mode(self) -> None:
+        if self._camera is not None:
+            self._camera.set_mode(self.current_step().camera_mode() or CameraMode.PREVIEW)
 
     def _on_camera_code_scanned(self, text: str) -> None:
         if self.current_step() is self.identify:

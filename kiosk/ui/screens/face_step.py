@@ -1,97 +1,133 @@
-"""Face: live preview, "Ambil foto" takes a portrait crop of the newest frame; the officer can
-retake. (The automatic quality gate builds on this step.)"""
+"""Face: live preview with the face box and plain-Indonesian guidance; the photo is taken by
+itself once every quality check has held for about 10 frames. The officer can retake, or take it
+by hand (a visible override, stored on the record)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy
 
-from kiosk.camera.portrait import encode_jpeg, portrait_crop
+from kiosk.camera.capture_policy import CapturedPhoto, photo_of
+from kiosk.camera.face_analysis import FaceVerdict
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft
-from kiosk.ui.screens.common import button, hint, lay_out_beside, title
+from kiosk.ui.camera_thread import CameraMode, FrameInfo
+from kiosk.ui.screens.common import button, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
 
-PHOTO_PREVIEW_HEIGHT = 320
+PHOTO_PREVIEW_HEIGHT = 260
+NO_VERDICT = FaceVerdict(accepted=False, reasons=(), measures={}, face_box=None, guidance="")
 
 
 class FaceStep(FlowStep):
-    uses_camera = True
+    camera_mode_requested = Signal(object)  # CameraMode
 
-    def __init__(self, grab_frame: Callable[[], np.ndarray | None], parent=None) -> None:
+    def __init__(self, grab_frame: Callable[[], tuple[np.ndarray | None, FaceVerdict | None]],
+                 parent=None) -> None:
         super().__init__(parent)
         self.step_title = tr("Foto wajah")
         self._grab_frame = grab_frame
-        self._photo_jpeg = b""
+        self.photo: CapturedPhoto | None = None
         self.camera_view = CameraView()
+        self.guidance = QLabel(tr("Menunggu wajah\u2026"))
+        self.guidance.setObjectName("guidance")
+        self.guidance.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFormat(tr("Foto otomatis %p%"))
         self.photo_label = QLabel(tr("Belum ada foto"))
         self.photo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo_label.setMinimumSize(240, PHOTO_PREVIEW_HEIGHT)
+        self.photo_label.setMinimumSize(225, PHOTO_PREVIEW_HEIGHT)
+        self.photo_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.photo_label.setObjectName("card")
-        self.capture_button = button(tr("Ambil foto  (F3)"), primary=True)
+        self.override_note = QLabel(tr("Diambil manual: pemeriksaan kualitas dilewati"))
+        self.override_note.setObjectName("overrideNote")
+        self.override_note.hide()
+        self.capture_button = button(tr("Ambil manual (F3)"))
         self.capture_button.clicked.connect(self.capture)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, activated=self.capture)
         self.retake_button = button(tr("Ulangi"))
         self.retake_button.clicked.connect(self._on_retake_clicked)
         self.retake_button.setEnabled(False)
-
         buttons = QHBoxLayout()
         buttons.addWidget(self.capture_button)
         buttons.addWidget(self.retake_button)
-        self.photo_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         lay_out_beside(self, self.camera_view, [
-            title(tr("Foto wajah")),
-            hint(tr("Wajah lurus ke kamera, tanpa kacamata dan masker. Jilbab boleh. "
-                    "Pastikan cahaya cukup, lalu tekan Ambil foto.")),
-            self.photo_label, buttons, self.banner, 0], ratio=(5, 3))
+            title(tr("Foto wajah")), self.guidance, self.progress, self.photo_label,
+            self.override_note, buttons, self.banner, 0], ratio=(3, 2))
+
+    def camera_mode(self) -> CameraMode:
+        return CameraMode.PREVIEW if self.photo else CameraMode.FACE
 
     def enter(self, draft: CitizenDraft) -> None:
-        self._show_photo(draft.photo_jpeg)
         self.capture_button.setFocus()
 
+    # -- from the camera thread ----------------------------------------------------------------
+    def show_frame_info(self, info: FrameInfo) -> None:
+        if self.photo is not None or info.verdict is None:
+            return
+        self.guidance.setText(info.verdict.guidance)
+        self.guidance.setProperty("ok", info.verdict.accepted)
+        self.guidance.style().unpolish(self.guidance)
+        self.guidance.style().polish(self.guidance)
+        self.progress.setValue(int(info.progress * 100))
+
+    def accept_photo(self, photo: CapturedPhoto) -> None:
+        """A photo from the quality gate (or taken by hand); the preview stops judging."""
+        self.photo = photo
+        self.retake_button.setEnabled(True)
+        self.override_note.setVisible(photo.manual)
+        self.progress.setValue(100)
+        self.guidance.setText(tr("Foto diambil. Ulangi bila kurang baik."))
+        pixmap = QPixmap()
+        pixmap.loadFromData(photo.jpeg, "JPEG")
+        self.photo_label.setPixmap(pixmap.scaled(self.photo_label.contentsRect().size(),
+                                                 Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        self.banner.clear()
+        self.camera_mode_requested.emit(CameraMode.PREVIEW)
+
+    # -- officer -------------------------------------------------------------------------------
     def capture(self) -> None:
+        """Take the photo by hand now, whatever the checks say (the override is recorded)."""
         if not self.isVisible():
             return
-        frame = self._grab_frame()
+        frame, verdict = self._grab_frame()
         if frame is None:
             self.banner.show_message("error", tr("Belum ada gambar dari kamera."),
                                      tr("Tunggu gambar kamera muncul, atau tekan \u201cCoba kamera lagi\u201d."))
             return
-        self._show_photo(encode_jpeg(portrait_crop(frame)))
-        self.banner.clear()
+        self.accept_photo(photo_of(frame, verdict or NO_VERDICT, manual=True))
 
     def _on_retake_clicked(self) -> None:
-        self._show_photo(b"")
+        self.reset()
         self.capture_button.setFocus()
-
-    def _show_photo(self, jpeg: bytes) -> None:
-        self._photo_jpeg = jpeg
-        self.retake_button.setEnabled(bool(jpeg))
-        if not jpeg:
-            self.photo_label.setText(tr("Belum ada foto"))
-            return
-        pixmap = QPixmap()
-        pixmap.loadFromData(jpeg, "JPEG")
-        self.photo_label.setPixmap(pixmap.scaledToHeight(PHOTO_PREVIEW_HEIGHT,
-                                                         Qt.TransformationMode.SmoothTransformation))
+        self.camera_mode_requested.emit(CameraMode.FACE)
 
     def has_photo(self) -> bool:
-        return bool(self._photo_jpeg)
+        return self.photo is not None
 
     def commit(self, draft: CitizenDraft) -> bool:
-        if not self._photo_jpeg:
+        if self.photo is None:
             self.banner.show_message("error", tr("Foto wajah belum diambil."),
-                                     tr("Tekan \u201cAmbil foto\u201d (F3) saat wajah warga terlihat jelas."))
+                                     tr("Ikuti petunjuk di layar sampai foto diambil otomatis, "
+                                        "atau tekan \u201cAmbil manual\u201d (F3)."))
             return False
-        draft.photo_jpeg = self._photo_jpeg
-        draft.capture_override = True  # taken by hand: no automatic quality gate approved it
+        draft.photo_jpeg = self.photo.jpeg
+        draft.capture_override = self.photo.manual
         return True
 
     def reset(self) -> None:
-        self._show_photo(b"")
+        self.photo = None
+        self.photo_label.clear()
+        self.photo_label.setText(tr("Belum ada foto"))
+        self.override_note.hide()
+        self.retake_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.guidance.setText(tr("Menunggu wajah\u2026"))
         self.banner.clear()

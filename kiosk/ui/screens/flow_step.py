@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft
+from kiosk.ui.camera_thread import CameraMode
 from kiosk.ui.widgets.banner import Banner
 
 
@@ -13,12 +14,14 @@ class FlowStep(QWidget):
     """A step shows part of the draft, checks what the officer typed, and writes it back."""
 
     step_title = ""
-    uses_camera = False
-    scans_codes = False
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.banner = Banner()
+
+    def camera_mode(self) -> CameraMode | None:
+        """What the camera should do while this step shows; None: the step shows no camera."""
+        return None
 
     def next_label(self) -> str:
         return tr("Lanjut")

@@ -13,6 +13,7 @@ from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payloa
 from kiosk.record import CitizenDraft, state_label
 from kiosk.regions import RegionTable
 from kiosk.store import Store
+from kiosk.ui.camera_thread import CameraMode
 from kiosk.ui.screens.common import hint, lay_out_beside, mark_invalid, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
@@ -20,8 +21,6 @@ from kiosk.ui.widgets.camera_view import CameraView
 
 class IdentifyStep(FlowStep):
     contact_scanned = Signal(object)  # ScannedIdentity with email/phone to prefill
-    uses_camera = True
-    scans_codes = True
 
     def __init__(self, store: Store, regions: RegionTable, parent=None) -> None:
         super().__init__(parent)
@@ -42,6 +41,9 @@ class IdentifyStep(FlowStep):
             hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
                     "Pemindai USB juga bisa dipakai.")),
             QLabel(tr("NIK")), self.nik_field, self.details, self.banner])
+
+    def camera_mode(self) -> CameraMode:
+        return CameraMode.SCAN_QR
 
     def enter(self, draft: CitizenDraft) -> None:
         self.nik_field.setText(draft.nik)

@@ -71,6 +71,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE token_nonces (nonce TEXT PRIMARY KEY, record_id TEXT NOT NULL, used_at TEXT NOT NULL);
     """,
+    # 2: what sync learns about each record, poison strikes, and the time a record became final.
+    """
+    ALTER TABLE records ADD COLUMN server_seq INTEGER;
+    ALTER TABLE records ADD COLUMN reason_code TEXT;
+    ALTER TABLE records ADD COLUMN remedy TEXT;
+    ALTER TABLE records ADD COLUMN final_at TEXT;
+    ALTER TABLE outbox ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outbox_due ON outbox(next_attempt_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,6 +11,8 @@ DEBIAN_PACKAGES=(
   libdbus-1-3 libglib2.0-0 fonts-dejavu-core
   # a virtual screen for screenshots, and PDF tools for reports
   xvfb xauth poppler-utils
+  # a real Secret Service for the device keys (and for the tests, in a private D-Bus session)
+  dbus dbus-bin gnome-keyring
   # Python's venv on a system Python
   python3-venv python3-pip
 )

@@ -80,6 +80,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outbox_due ON outbox(next_attempt_at);
     """,
+    # 3: the final status a record reached (processed / rejected), kept after its photo is purged
+    # so the tally still counts it.
+    """
+    ALTER TABLE records ADD COLUMN final_status TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -100,12 +105,14 @@ def _too_new(path: Path, found: int) -> DatabaseError:
     )
 
 
-def _apply_migrations(conn: sqlite3.Connection, path: Path) -> None:
+def apply_migrations(conn: sqlite3.Connection, migrations: tuple[str, ...]) -> None:
+    """Bring a database from its ``user_version`` to ``len(migrations)``, one transaction a step
+    (shared by the kiosk's database and the gateway's)."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
-    for version in range(found + 1, SCHEMA_VERSION + 1):
+    for version in range(found + 1, len(migrations) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[version - 1].split(";"):
+            for statement in migrations[version - 1].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
@@ -126,7 +133,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
-    _apply_migrations(conn, path)
+    apply_migrations(conn, MIGRATIONS)
 
 
 class Database:

@@ -1,15 +1,14 @@
 """The device's own keys: its id, the data key that wraps per-record keys, the NIK lookup key
 and the Ed25519 signing key.
 
-Kept in ``<data dir>/keys/device.json`` readable by the owner only. The security issue moves
-them into the OS keyring; callers only see ``DeviceKeys``.
+Kept in the OS keyring when a secure one is available, else in ``<data dir>/keys/device.json``
+readable by the owner only (``kiosk.secret_store``); callers only see ``DeviceKeys``.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from kiosk.errors import DataDirError
 from kiosk.i18n import tr
 from kiosk.paths import keys_dir
-
-KEY_FILE = "device.json"
+from kiosk.secret_store import read_device_secret, write_device_secret
 
 
 @dataclass(frozen=True)
@@ -79,28 +77,24 @@ def _from_json(text: str) -> DeviceKeys:
 
 
 def load_or_create_device_keys(data_dir: Path) -> DeviceKeys:
-    """The device's keys, made on first start. A damaged key file is an error, never replaced,
-    because records sealed with the old keys would become unreadable."""
+    """The device's keys, made on first start and kept by ``secret_store`` (the OS keyring when a
+    secure one is there). Damaged keys are an error, never replaced, because records sealed with
+    the old keys would become unreadable."""
     folder = keys_dir(data_dir)
-    path = folder / KEY_FILE
     try:
-        if path.exists():
-            return _from_json(path.read_text(encoding="utf-8"))
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        text = read_device_secret(data_dir)
+        if text is not None:
+            return _from_json(text)
         keys = DeviceKeys.generate()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(_to_json(keys))
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_device_secret(data_dir, _to_json(keys))
         return keys
     except OSError as exc:
         raise DataDirError(
             tr("Kunci perangkat tidak bisa dibaca atau dibuat di {path}.", path=str(folder)),
             tr("Pastikan folder data bisa ditulis dan disk tidak penuh, lalu buka ulang aplikasi."),
         ) from exc
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise DataDirError(
-            tr("Berkas kunci perangkat rusak: {path}.", path=str(path)),
-            tr("Jangan hapus berkas itu. Hubungi dukungan teknis kecamatan."),
+            tr("Kunci perangkat rusak: {path}.", path=str(folder)),
+            tr("Jangan hapus folder kunci itu. Hubungi dukungan teknis kecamatan."),
         ) from exc

@@ -1,0 +1,77 @@
+"""The end of a record's life on the kiosk: the registry's final status from the receipts feed,
+then, after the retention time, the purge of its photo and personal fields (a tombstone stays).
+
+Receipts and the feed cursor are saved in one transaction. A receipt for a record that is still
+queued or sending here (its acknowledgement was lost) holds the saved cursor back, so it is read
+again once the resend has been acknowledged as a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from kiosk.database import Database
+from kiosk.record import FINAL_STATES, RecordState, check_transition
+from kiosk.sync.outbox import iso, move
+from kiosk.sync.protocol import Receipt, ReceiptsResponse
+from kiosk.sync.sync_settings import RECEIPTS_CURSOR, set_setting
+
+S = RecordState
+APPLIED, SKIPPED, NOT_YET = "applied", "skipped", "not_yet"
+
+
+def apply_receipt_page(database: Database, page: ReceiptsResponse, held_at: int | None,
+                       now: dt.datetime) -> tuple[int, int | None]:
+    """Apply one page and save the cursor with it. ``held_at`` is where an earlier page of this
+    pull stopped the saved cursor (None if none did); returns (applied, held_at)."""
+    applied = 0
+    with database.transaction() as conn:
+        for receipt in page.receipts:
+            outcome = _apply(conn, receipt, now)
+            applied += outcome == APPLIED
+            if outcome == NOT_YET and held_at is None:
+                held_at = receipt.feed_seq - 1
+        cursor = page.next_after if held_at is None else held_at
+        set_setting(database, RECEIPTS_CURSOR, str(cursor))
+    return applied, held_at
+
+
+def _apply(conn: sqlite3.Connection, receipt: Receipt, now: dt.datetime) -> str:
+    row = conn.execute("SELECT state FROM records WHERE record_id = ?", (receipt.record_id,)).fetchone()
+    if row is None:
+        return SKIPPED  # not a record of this kiosk's database (restored elsewhere, or erased)
+    state = RecordState(row[0])
+    if state in (S.QUEUED, S.SENDING):
+        return NOT_YET
+    if state is not S.ACKNOWLEDGED:
+        return SKIPPED  # already final, purged, or quarantined after a conflict
+    new = S.PROCESSED if receipt.status == "processed" else S.REJECTED
+    check_transition(state, new)
+    move(conn, receipt.record_id, state, new, now)
+    conn.execute(
+        "UPDATE records SET final_status = ?, final_at = ?, reason_code = ?, status_reason = ?, remedy = ?, "
+        "receipt_no = COALESCE(receipt_no, ?) WHERE record_id = ?",
+        (receipt.status, iso(now), receipt.reason_code, receipt.reason, receipt.remedy, receipt.receipt_no,
+         receipt.record_id))
+    return APPLIED
+
+
+def purge_final(database: Database, now: dt.datetime, retention_days: float) -> int:
+    """Records final for at least ``retention_days``: photo row deleted, personal fields and the
+    record key nulled, state ``purged``. Ids, hashes, receipt and final status stay for the tally."""
+    cutoff = now - dt.timedelta(days=retention_days)
+    database.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
+    with database.transaction() as conn:
+        rows = conn.execute(
+            f"SELECT record_id, state FROM records WHERE state IN ({', '.join('?' for _ in FINAL_STATES)}) "
+            "AND final_at IS NOT NULL AND julianday(final_at) <= julianday(?)",
+            (*sorted(s.value for s in FINAL_STATES), iso(cutoff))).fetchall()
+        purged = [rid for rid, state in rows if move(conn, rid, RecordState(state), S.PURGED, now)]
+        for record_id in purged:
+            conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
+            conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL WHERE record_id = ?",
+                         (record_id,))
+    if purged:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages left in the WAL
+    return len(purged)

@@ -1,0 +1,80 @@
+"""What the kiosk remembers about its gateway, in the settings table of its own database:
+the server's URL and public key, the clock offset, the receipts cursor, the last pass and
+the retention of photos after a final status."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from kiosk.database import Database
+from kiosk.sync.signing import public_key_from_b64
+
+SERVER_URL = "sync.server_url"
+SERVER_PUBLIC_KEY = "sync.server_public_key"
+ENROLLED_AT = "sync.enrolled_at"
+CLOCK_OFFSET = "sync.clock_offset_seconds"
+RECEIPTS_CURSOR = "sync.receipts_cursor"
+LAST_PASS = "sync.last_pass"
+RETENTION_DAYS = "sync.retention_days"
+DEFAULT_RETENTION_DAYS = 7.0
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    server_url: str
+    server_key: Ed25519PublicKey
+    server_key_b64: str
+    enrolled_at: str | None
+
+
+def get_setting(database: Database, key: str) -> str | None:
+    row = database.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(database: Database, key: str, value: str) -> None:
+    """Outside a transaction this commits at once; inside one it commits with it."""
+    database.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def enrolment(database: Database) -> Enrolment | None:
+    url, key = get_setting(database, SERVER_URL), get_setting(database, SERVER_PUBLIC_KEY)
+    if not url or not key:
+        return None
+    try:
+        server_key = public_key_from_b64(key)
+    except ValueError:
+        return None
+    return Enrolment(url, server_key, key, get_setting(database, ENROLLED_AT))
+
+
+def clock_offset(database: Database) -> float:
+    return _float(get_setting(database, CLOCK_OFFSET), 0.0)
+
+
+def receipts_cursor(database: Database) -> int:
+    raw = get_setting(database, RECEIPTS_CURSOR)
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+def retention_days(database: Database) -> float:
+    return max(0.0, _float(get_setting(database, RETENTION_DAYS), DEFAULT_RETENTION_DAYS))
+
+
+def last_pass(database: Database) -> dict | None:
+    raw = get_setting(database, LAST_PASS)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _float(raw: str | None, default: float) -> float:
+    try:
+        return float(raw) if raw is not None else default
+    except ValueError:
+        return default

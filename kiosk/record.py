@@ -126,3 +126,4 @@ class RecordSummary:
     receipt_no: str | None
     status_reason: str | None
     nik_masked: str
+    remedy: str | None = None

@@ -40,7 +40,7 @@ def now_local() -> dt.datetime:
 
 _SUMMARY_COLUMNS = (
     "record_id, device_seq, state, created_at, local_date, stand, kelurahan_code, officer_id, "
-    "slip_no, receipt_no, status_reason, wrapped_key, personal_ct"
+    "slip_no, receipt_no, status_reason, wrapped_key, personal_ct, remedy"
 )
 
 
@@ -134,7 +134,7 @@ class Store:
             record_id=row[0], device_seq=row[1], state=RecordState(row[2]), created_at=row[3],
             local_date=row[4], stand=row[5], kelurahan_code=row[6], officer_id=row[7],
             slip_no=row[8], receipt_no=row[9], status_reason=row[10],
-            nik_masked=mask_nik(nik) if nik else "")
+            nik_masked=mask_nik(nik) if nik else "", remedy=row[13])
 
     def get(self, record_id: str) -> RecordSummary | None:
         row = self.database.execute(

@@ -27,6 +27,7 @@ from kiosk.store import Store, open_store
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.startup_error_screen import StartupErrorScreen
+from kiosk.ui.sync_worker import SyncService
 
 DEMO_PIN = "246810"
 DEMO_OFFICER = ("Petugas Demo", "199001012020121001")
@@ -91,8 +92,10 @@ def build_window(data_dir: Path, demo: bool) -> QMainWindow:
         window.setCentralWidget(screen)
         screen.close_requested.connect(window.close)
         return window
+    sync = SyncService(data_dir, store.keys)
+    sync.start()
     return MainWindow(store, RegionTable.load(), camera_factory(store, demo),
-                      demo_pin=DEMO_PIN if demo else None)
+                      demo_pin=DEMO_PIN if demo else None, sync=sync)
 
 
 def _quit_on_sigterm(app: QApplication) -> QTimer:

@@ -15,12 +15,16 @@ from kiosk.ui.screens.home_screen import HomeScreen
 from kiosk.ui.screens.setup_screen import SetupScreen
 from kiosk.ui.screens.sign_in_screen import SignInScreen
 from kiosk.ui.screens.stand_screen import StandScreen
+from kiosk.ui.sync_status import manual_sync_message, show_sync_outcome
+from kiosk.ui.sync_worker import SyncOutcome, SyncService
 from kiosk.ui.widgets.status_bar import KioskStatusBar
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None) -> None:
+    def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None,
+                 sync: SyncService | None = None) -> None:
         super().__init__()
+        self._sync = sync
         self.setWindowTitle(tr("Kios IKD") + (" \u2014 " + tr("MODE DEMO") if demo_pin else ""))
         self._store = store
         self.officer: Officer | None = None
@@ -55,6 +59,9 @@ class MainWindow(QMainWindow):
         self.home_screen.sign_out_requested.connect(self.sign_out)
         self.flow_screen.record_sealed.connect(self._on_flow_screen_record_sealed)
         self.flow_screen.home_requested.connect(self.show_home)
+        self.home_screen.sync_requested.connect(self._on_home_screen_sync_requested)
+        if self._sync is not None:
+            self._sync.worker.sync_finished.connect(self._on_sync_worker_sync_finished)
 
     # -- moves -------------------------------------------------------------------------------
     def show_sign_in(self, officer_id: int | None = None) -> None:
@@ -105,6 +112,24 @@ class MainWindow(QMainWindow):
     def _on_flow_screen_record_sealed(self, record) -> None:
         self.refresh_queue_size()
 
+    def _on_home_screen_sync_requested(self) -> None:
+        if self._sync is None:
+            self.home_screen.show_sync_result("warning", tr("Sinkronisasi tidak tersedia di sini."),
+                                              tr("Kirim data dengan \u201ckiosk export\u201d bila tidak ada jaringan."))
+            return
+        self.home_screen.show_sync_result("info", tr("Sinkronisasi berjalan\u2026"))
+        self._sync.request(manual=True)
+
+    def _on_sync_worker_sync_finished(self, outcome: SyncOutcome) -> None:
+        show_sync_outcome(self.status, outcome)
+        if outcome.manual:
+            self.home_screen.show_sync_result(*manual_sync_message(outcome))
+        self.refresh_queue_size()
+        if self.pages.currentWidget() is self.home_screen:
+            self.home_screen.refresh()
+
     def closeEvent(self, event) -> None:  # noqa: N802
         self.flow_screen.stop_camera()
+        if self._sync is not None:
+            self._sync.shutdown()
         super().closeEvent(event)

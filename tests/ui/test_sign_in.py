@@ -71,6 +71,7 @@ def test_stand_is_remembered_for_the_day(make_desk) -> None:
 
     # Sign out by keyboard: Tab past "Ganti tempat" to "Keluar", Space.
     assert desk.focused() is home.serve_button
+    desk.tab(home.sync_button)
     desk.tab(home.stand_button)
     desk.tab(home.sign_out_button)
     desk.press(Qt.Key.Key_Space)

@@ -22,6 +22,7 @@ from kiosk.officers import Officer
 from kiosk.record import Stand, state_label
 from kiosk.store import Store
 from kiosk.ui.screens.common import button, hint, title
+from kiosk.ui.widgets.banner import Banner
 
 
 def _local_time(created_at_utc: str) -> str:
@@ -32,6 +33,7 @@ class HomeScreen(QWidget):
     serve_requested = Signal()
     stand_change_requested = Signal()
     sign_out_requested = Signal()
+    sync_requested = Signal()
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
@@ -45,12 +47,16 @@ class HomeScreen(QWidget):
         self.stand_button.clicked.connect(self.stand_change_requested)
         self.sign_out_button = button(tr("Keluar"))
         self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.sync_button = button(tr("Sinkronkan sekarang"))
+        self.sync_button.clicked.connect(self.sync_requested)
+        self.sync_banner = Banner()
         self.queue_title = QLabel()
         self.queue_title.setStyleSheet("font-weight: 700;")
         self.queue = self._make_table()
 
         actions = QHBoxLayout()
         actions.addWidget(self.serve_button, 2)
+        actions.addWidget(self.sync_button, 1)
         actions.addWidget(self.stand_button, 1)
         actions.addWidget(self.sign_out_button, 1)
         layout = QVBoxLayout(self)
@@ -58,6 +64,7 @@ class HomeScreen(QWidget):
         layout.addWidget(self.greeting)
         layout.addWidget(self.stand_label)
         layout.addLayout(actions)
+        layout.addWidget(self.sync_banner)
         layout.addWidget(self.queue_title)
         layout.addWidget(self.queue, 1)
 
@@ -85,7 +92,13 @@ class HomeScreen(QWidget):
             cells = (str(record.device_seq), _local_time(record.created_at), record.nik_masked,
                      record.slip_no, state_label(record.state))
             for column, text in enumerate(cells):
-                self.queue.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if record.status_reason:  # Dukcapil's reason and the remedy, for the officer to read out
+                    item.setToolTip("\n".join(filter(None, (record.status_reason, record.remedy))))
+                self.queue.setItem(row, column, item)
+
+    def show_sync_result(self, kind: str, message: str, next_step: str = "") -> None:
+        self.sync_banner.show_message(kind, message, next_step)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

@@ -10,7 +10,7 @@ from kiosk.errors import InvalidQrPayload
 from kiosk.i18n import tr
 from kiosk.nik import NikResult, normalize_nik, parse_nik
 from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payload
-from kiosk.record import CitizenDraft, state_label
+from kiosk.record import CitizenDraft, RecordState, state_label
 from kiosk.regions import RegionTable
 from kiosk.store import Store
 from kiosk.ui.camera_thread import CameraMode
@@ -125,9 +125,12 @@ class IdentifyStep(FlowStep):
             self.banner.show_message("warning", tr("Tanda terima {slip} tidak ada di kios ini.", slip=slip_no),
                                      tr("Mungkin dibuat di kios lain. Ketik NIK warga untuk mencari."))
             return
-        self.banner.show_message(
-            "info", tr("Tanda terima {slip}: {state}.", slip=slip_no, state=state_label(record.state)),
-            record.status_reason or tr("Belum ada kabar dari Dukcapil untuk data ini."))
+        kind = "warning" if record.state is RecordState.REJECTED else "info"
+        message = tr("Tanda terima {slip}: {state}.", slip=slip_no, state=state_label(record.state))
+        if record.status_reason:
+            message = f"{message} {record.status_reason}"
+        self.banner.show_message(kind, message,
+                                 record.remedy or tr("Belum ada kabar dari Dukcapil untuk data ini."))
 
     def duplicate_pending(self) -> bool:
         return bool(self._duplicate_acknowledged_for)

@@ -13,10 +13,12 @@ class KioskStatusBar(QStatusBar):
         self.setSizeGripEnabled(False)
         self.connection_label = QLabel()
         self.queue_label = QLabel()
+        self.last_sync_label = QLabel()
         self.officer_label = QLabel()
         self.mode_label = QLabel()
         self.addWidget(self.connection_label)
         self.addWidget(self.queue_label)
+        self.addWidget(self.last_sync_label)
         self.addPermanentWidget(self.mode_label)
         self.addPermanentWidget(self.officer_label)
         self.set_connection(online=False, detail=tr("server belum diatur"))
@@ -30,6 +32,11 @@ class KioskStatusBar(QStatusBar):
 
     def set_queue_size(self, count: int) -> None:
         self.queue_label.setText(tr("Belum terkirim: {count}", count=count))
+
+    def set_last_sync(self, text: str, problem: bool = False) -> None:
+        """The last sync pass in a few words; a problem only colours it (details on request)."""
+        self.last_sync_label.setText(text)
+        self.last_sync_label.setStyleSheet("color: #b3261e;" if problem else "")
 
     def set_officer(self, name: str) -> None:
         self.officer_label.setText(tr("Petugas: {name}", name=name) if name else "")

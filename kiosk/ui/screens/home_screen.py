@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import tr
 from kiosk.officers import Officer
-from kiosk.record import Stand, state_label
+from kiosk.record import RecordState, Stand, state_label
 from kiosk.store import Store
 from kiosk.ui.screens.common import button, hint, title
 from kiosk.ui.widgets.banner import Banner
+
+
+ATTENTION_STATES = frozenset({RecordState.REJECTED, RecordState.QUARANTINED})  # the citizen must act
 
 
 def _local_time(created_at_utc: str) -> str:
@@ -47,7 +50,8 @@ class HomeScreen(QWidget):
         self.stand_button.clicked.connect(self.stand_change_requested)
         self.sign_out_button = button(tr("Keluar"))
         self.sign_out_button.clicked.connect(self.sign_out_requested)
-        self.sync_button = button(tr("Sinkronkan sekarang"))
+        self.sync_button = button(tr("Sinkronkan"))
+        self.sync_button.setToolTip(tr("Kirim data yang belum terkirim dan ambil hasil dari Dukcapil sekarang"))
         self.sync_button.clicked.connect(self.sync_requested)
         self.sync_banner = Banner()
         self.queue_title = QLabel()
@@ -95,6 +99,8 @@ class HomeScreen(QWidget):
                 item = QTableWidgetItem(text)
                 if record.status_reason:  # Dukcapil's reason and the remedy, for the officer to read out
                     item.setToolTip("\n".join(filter(None, (record.status_reason, record.remedy))))
+                if record.state in ATTENTION_STATES:
+                    item.setForeground(QColor("#b3261e"))
                 self.queue.setItem(row, column, item)
 
     def show_sync_result(self, kind: str, message: str, next_step: str = "") -> None:

@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 
+from kiosk.durable_files import fsync_dir
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.sync.protocol import MAX_BLOB_BYTES, PROTOCOL, BatchRecord
@@ -71,16 +72,7 @@ def write_bundle(path: Path, device_id: str, device_public_key_b64: str, signing
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_dir(path.parent)
 
 
 def _broken(path: Path, why: str) -> BundleError:

@@ -9,6 +9,8 @@ import re
 import secrets
 from pathlib import Path
 
+from kiosk.durable_files import fsync_dir
+
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 _SHA256 = re.compile(SHA256_PATTERN)
 
@@ -42,7 +44,7 @@ class BlobFiles:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     def read(self, sha256: str) -> bytes | None:
         """The blob's bytes, or None when the file is missing or no longer matches its hash."""
@@ -51,12 +53,3 @@ class BlobFiles:
         except (OSError, ValueError):
             return None
         return data if hashlib.sha256(data).hexdigest() == sha256 else None
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -85,6 +85,9 @@ class CitizenFlowScreen(QWidget):
         layout.addWidget(self.step_bar)
         layout.addWidget(self.stack, 1)
         layout.addLayout(nav)
+        # From "Lanjut" one Tab reaches "Batal"/"Ke beranda" before the step's own buttons (the
+        # saved step's slip buttons would otherwise come first).
+        QWidget.setTabOrder(self.next_button, self.cancel_button)
 
     def _bind_keys(self) -> None:
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -152,6 +155,8 @@ class CitizenFlowScreen(QWidget):
         self._apply_camera_mode()
         self._update_camera_notice()
         step.enter(self.draft)
+        if last and self.stack.isAncestorOf(self.focusWidget()):
+            self.next_button.setFocus()  # not the slip buttons: Space must not print by surprise
 
     def _on_cancel_clicked(self) -> None:
         if self.current_step() is self.saved or self._cancel_armed or not self._draft_started():

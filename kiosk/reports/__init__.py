@@ -1,0 +1,1 @@
+"""Printed output: the supervisor tally and the citizen slip."""

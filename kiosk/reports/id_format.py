@@ -1,0 +1,34 @@
+"""Indonesian number and date formats for printed reports: 10.000 and 27 November 2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember")
+
+
+def number_id(value: int) -> str:
+    """10000 -> "10.000" (dot as the thousands separator)."""
+    sign = "-" if value < 0 else ""
+    return sign + f"{abs(int(value)):,}".replace(",", ".")
+
+
+def percent_id(part: int, whole: int) -> str:
+    """Share with one decimal and a comma: 1783/3871 -> "46,1%"."""
+    if whole <= 0:
+        return "-"
+    return f"{100.0 * part / whole:.1f}".replace(".", ",") + "%"
+
+
+def date_id(day: dt.date) -> str:
+    """2026-11-27 -> "27 November 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def datetime_id(moment: dt.datetime) -> str:
+    return f"{date_id(moment.date())}, {moment:%H.%M}"
+
+
+def period_id(date_from: dt.date, date_to: dt.date) -> str:
+    return date_id(date_from) if date_from == date_to else f"{date_id(date_from)} s.d. {date_id(date_to)}"

@@ -45,6 +45,7 @@ def subcommands() -> dict[str, Subcommand]:
         "enroll": __import__("kiosk.sync.sync_command", fromlist=["ENROLL"]).ENROLL,
         "sync": __import__("kiosk.sync.sync_command", fromlist=["SYNC"]).SYNC,
         "export": __import__("kiosk.sync.sync_command", fromlist=["EXPORT"]).EXPORT,
+        "tally": __import__("kiosk.reports.tally_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
     }
 
 

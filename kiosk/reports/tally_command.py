@@ -1,0 +1,63 @@
+"""``kiosk tally --date YYYY-MM-DD [--to ...] [--officer ID] [--stand NAME] --pdf OUT [--csv OUT]
+[--targets CSV]``: the supervisor's tally as a PDF (and CSV) from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cli import (
+    EXIT_EXPECTED_ERROR,
+    EXIT_OK,
+    Subcommand,
+    integer,
+    iso_date,
+    opened_store,
+    print_error,
+)
+from kiosk.i18n import tr
+
+
+def summary() -> str:
+    return tr("Cetak rekapitulasi harian (PDF, CSV) untuk supervisor.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", type=iso_date, required=True, metavar="TTTT-BB-HH",
+                        help=tr("Tanggal (awal) rekapitulasi."))
+    parser.add_argument("--to", type=iso_date, metavar="TTTT-BB-HH", help=tr("Tanggal akhir (termasuk)."))
+    parser.add_argument("--officer", type=integer, metavar="ID", help=tr("Hanya petugas ini."))
+    parser.add_argument("--stand", metavar=tr("LOKASI"), help=tr("Hanya lokasi layanan ini."))
+    parser.add_argument("--pdf", type=Path, required=True, metavar=tr("BERKAS"), help=tr("Berkas PDF keluaran."))
+    parser.add_argument("--csv", type=Path, metavar=tr("BERKAS"), help=tr("Berkas CSV keluaran."))
+    parser.add_argument("--targets", type=Path, metavar="CSV",
+                        help=tr("CSV sasaran per kelurahan (code,name,eligible)."))
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.reports.tally_csv import save_tally_csv
+    from kiosk.reports.tally_data import build_tally, load_targets, targets_path_for
+    from kiosk.reports.tally_pdf import save_tally_pdf
+
+    date_to = args.to or args.date
+    if date_to < args.date:
+        print_error(tr("Tanggal akhir sebelum tanggal awal."), tr("Tukar --date dan --to."))
+        return EXIT_EXPECTED_ERROR
+    with opened_store(args.data_dir) as store:
+        path = targets_path_for(store, args.targets)
+        try:
+            targets = load_targets(path)
+        except (OSError, KeyError, ValueError):
+            print_error(tr("Berkas sasaran {path} tidak bisa dibaca.", path=str(path)),
+                        tr("Pakai CSV dengan kolom code,name,eligible."))
+            return EXIT_EXPECTED_ERROR
+        tally = build_tally(store, args.date, date_to, args.officer, args.stand, targets=targets)
+    save_tally_pdf(tally, args.pdf)
+    print(tr("PDF rekapitulasi: {path}", path=str(args.pdf)))
+    if args.csv:
+        save_tally_csv(tally, args.csv)
+        print(tr("CSV rekapitulasi: {path}", path=str(args.csv)))
+    return EXIT_OK
+
+
+SUBCOMMAND = Subcommand(summary, add_arguments, run)

@@ -105,22 +105,31 @@ def _too_new(path: Path, found: int) -> DatabaseError:
     )
 
 
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` .. ``COMMIT`` on a connection in autocommit mode (kiosk and gateway)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        # SQLite has already rolled back after some errors (disk full, I/O): a second
+        # ROLLBACK would fail and hide the error the caller needs to see.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def apply_migrations(conn: sqlite3.Connection, migrations: tuple[str, ...]) -> None:
     """Bring a database from its ``user_version`` to ``len(migrations)``, one transaction a step
     (shared by the kiosk's database and the gateway's)."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     for version in range(found + 1, len(migrations) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(conn):
             for statement in migrations[version - 1].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
 
 
 def _prepare(conn: sqlite3.Connection, path: Path) -> None:
@@ -174,16 +183,8 @@ class Database:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` .. ``COMMIT``: all or nothing, durable when it returns."""
         self._check_owner()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            # SQLite has already rolled back after some errors (disk full, I/O): a second
-            # ROLLBACK would fail and hide the error the caller needs to see.
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+        with immediate_transaction(self.conn) as conn:
+            yield conn
 
     def close(self) -> None:
         self._check_owner()

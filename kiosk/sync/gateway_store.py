@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.database import apply_migrations
+from kiosk.database import apply_migrations, immediate_transaction
 from kiosk.errors import DatabaseError
 from kiosk.i18n import tr
 from kiosk.sync.gateway_blobs import BlobFiles
@@ -103,15 +103,8 @@ class GatewayStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+        with self._lock, immediate_transaction(self.conn) as conn:
+            yield conn
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.camera.frame_source import FrameListSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.officers import Role
+from kiosk.demo_data import make_demo_records
 from kiosk.paths import database_path
 from kiosk.regions import RegionTable
 from kiosk.store import open_store
@@ -145,6 +146,12 @@ def main() -> int:
     flow.cancel_button.click()
     flow.cancel_button.click()
     shoot(app, window, "14-home-queue")
+    make_demo_records(store, 14, days=1, seed=5)
+    window.show_supervisor()
+    tally = window.supervisor_screen.tally_panel
+    tally.date_from.setDate(tally.date_from.date().addDays(-3))
+    tally.build()
+    shoot(app, window, "18-supervisor-tally")
     window.close()
     shoot_face_guidance(app, store)
 

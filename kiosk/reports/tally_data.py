@@ -204,3 +204,9 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     tally.reasons = [ReasonRow(reason, remedies.get(reason, "-"), count)
                      for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))]
     return tally
+
+
+def stands_seen(store) -> list[str]:
+    """Every stand name this kiosk has records for, for the tally's stand filter."""
+    rows = store.database.execute("SELECT DISTINCT stand FROM records ORDER BY stand").fetchall()
+    return [row[0] for row in rows]

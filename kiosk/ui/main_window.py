@@ -15,6 +15,7 @@ from kiosk.ui.screens.home_screen import HomeScreen
 from kiosk.ui.screens.setup_screen import SetupScreen
 from kiosk.ui.screens.sign_in_screen import SignInScreen
 from kiosk.ui.screens.stand_screen import StandScreen
+from kiosk.ui.screens.supervisor_screen import SupervisorScreen
 from kiosk.ui.sync_status import manual_sync_message, show_sync_outcome
 from kiosk.ui.sync_worker import SyncOutcome, SyncService
 from kiosk.ui.widgets.status_bar import KioskStatusBar
@@ -35,9 +36,10 @@ class MainWindow(QMainWindow):
         self.stand_screen = StandScreen(store, regions)
         self.home_screen = HomeScreen(store)
         self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
+        self.supervisor_screen = SupervisorScreen(store)
         self.pages = QStackedWidget()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
-                     self.flow_screen):
+                     self.flow_screen, self.supervisor_screen):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self.status = KioskStatusBar()
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self.flow_screen.record_sealed.connect(self._on_flow_screen_record_sealed)
         self.flow_screen.home_requested.connect(self.show_home)
         self.home_screen.sync_requested.connect(self._on_home_screen_sync_requested)
+        self.home_screen.supervisor_requested.connect(self.show_supervisor)
+        self.supervisor_screen.home_requested.connect(self.show_home)
         if self._sync is not None:
             self._sync.worker.sync_finished.connect(self._on_sync_worker_sync_finished)
 
@@ -78,6 +82,14 @@ class MainWindow(QMainWindow):
         self.home_screen.show_session(self.officer, self.stand)
         self.refresh_queue_size()
         self.pages.setCurrentWidget(self.home_screen)
+
+    def show_supervisor(self) -> bool:
+        """The supervisor's desk, for a signed-in supervisor only."""
+        if self.officer is None or not self.officer.is_supervisor:
+            return False
+        self.supervisor_screen.open_for(self.officer)
+        self.pages.setCurrentWidget(self.supervisor_screen)
+        return True
 
     def sign_out(self) -> None:
         self.flow_screen.stop_camera()

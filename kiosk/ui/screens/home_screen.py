@@ -37,6 +37,7 @@ class HomeScreen(QWidget):
     stand_change_requested = Signal()
     sign_out_requested = Signal()
     sync_requested = Signal()
+    supervisor_requested = Signal()
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
@@ -53,6 +54,10 @@ class HomeScreen(QWidget):
         self.sync_button = button(tr("Sinkronkan"))
         self.sync_button.setToolTip(tr("Kirim data yang belum terkirim dan ambil hasil dari Dukcapil sekarang"))
         self.sync_button.clicked.connect(self.sync_requested)
+        self.supervisor_button = button(tr("Supervisor (F9)"))
+        self.supervisor_button.setToolTip(tr("Rekap harian, akun petugas, pengaturan"))
+        self.supervisor_button.clicked.connect(self.supervisor_requested)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self._supervisor_key)
         self.sync_banner = Banner()
         self.queue_title = QLabel()
         self.queue_title.setStyleSheet("font-weight: 700;")
@@ -62,6 +67,7 @@ class HomeScreen(QWidget):
         actions.addWidget(self.serve_button, 2)
         actions.addWidget(self.sync_button, 1)
         actions.addWidget(self.stand_button, 1)
+        actions.addWidget(self.supervisor_button, 1)
         actions.addWidget(self.sign_out_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 20)
@@ -84,6 +90,7 @@ class HomeScreen(QWidget):
 
     def show_session(self, officer: Officer, stand: Stand) -> None:
         self.greeting.setText(tr("Halo, {name}", name=officer.name))
+        self.supervisor_button.setVisible(officer.is_supervisor)
         self.stand_label.setText(tr("Tempat layanan hari ini: {place}, Kel. {kelurahan}",
                                     place=stand.place_name, kelurahan=stand.kelurahan_name))
         self.refresh()
@@ -102,6 +109,10 @@ class HomeScreen(QWidget):
                 if record.state in ATTENTION_STATES:
                     item.setForeground(QColor("#b3261e"))
                 self.queue.setItem(row, column, item)
+
+    def _supervisor_key(self) -> None:
+        if self.supervisor_button.isVisible():
+            self.supervisor_requested.emit()
 
     def show_sync_result(self, kind: str, message: str, next_step: str = "") -> None:
         self.sync_banner.show_message(kind, message, next_step)

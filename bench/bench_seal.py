@@ -33,7 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def time_seals(store: Store, photo: bytes, iterations: int, warmup: int) -> list[float]:
     """Milliseconds per ``Store.seal`` (encrypt, sign, number, insert, COMMIT with fsync)."""
-    officer = store.officers.add("Rahmat Hidayat", "198903212014031002", DEMO_PIN, Role.OFFICER)
+    officer = store.officers.add("Rahmat Hidayat", "198903212014031002", DEMO_PIN, Role.SUPERVISOR)
     consent = Consent("PDP-2026-1", dt.datetime.now().astimezone())
     timings = []
     for n in range(warmup + iterations):

@@ -32,8 +32,9 @@ STATES = [("queued", None, None), ("acknowledged", None, "R"), ("processed", "pr
 
 def seed(store, count: int) -> None:
     rng = random.Random(6)
-    officers = [store.officers.add(f"Petugas {i}", f"19850101201001100{i}", DEMO_PIN, Role.OFFICER).officer_id
-                for i in range(1, 4)]
+    supervisor = store.officers.add("Supervisor", "198501012010011000", DEMO_PIN, Role.SUPERVISOR).officer_id
+    officers = [store.officers.add(f"Petugas {i}", f"19850101201001100{i}", DEMO_PIN, Role.OFFICER,
+                                   by=supervisor).officer_id for i in range(1, 4)]
     rows = []
     for seq in range(1, count + 1):
         record_id = f"0193a000-0000-7000-8000-{seq:012d}"

@@ -10,6 +10,7 @@ import random
 import cv2
 import numpy as np
 
+from kiosk.consent import consent_version
 from kiosk.contact import validate_email, validate_mobile
 from kiosk.nik import FEMALE_DAY_OFFSET, parse_nik
 from kiosk.officers import Officer, Role
@@ -19,7 +20,7 @@ from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
-CONSENT_VERSION = "PDP-2026-1"
+CONSENT_VERSION = consent_version()  # the default text, 7 days
 KOTO_TANGAH = "13.71.11"
 HOME_PREFIX = "137111"  # NIKs first registered in Koto Tangah
 OTHER_PREFIXES = tuple(f"1371{n:02d}" for n in range(1, 11))  # the other Padang kecamatan
@@ -74,8 +75,10 @@ def ensure_demo_officers(store: Store) -> list[Officer]:
     active = store.officers.active()
     if active:
         return active
+    supervisor = None  # the first account (a supervisor) adds the others, as at a real kiosk
     for name, nip, role in DEMO_OFFICERS:
-        store.officers.add(name, nip, DEMO_PIN, role)
+        added = store.officers.add(name, nip, DEMO_PIN, role, by=supervisor)
+        supervisor = supervisor or added.officer_id
     log.info("created %d demo officer accounts", len(DEMO_OFFICERS))
     return store.officers.active()
 

@@ -33,3 +33,7 @@ class CameraError(KioskError):
 
 class InvalidQrPayload(KioskError):
     """A scanned code is not something the kiosk accepts."""
+
+
+class PermissionDenied(KioskError):
+    """The acting officer is not an active supervisor and the action is for supervisors only."""

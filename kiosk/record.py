@@ -97,11 +97,12 @@ class CitizenDraft:
     the record is sealed, and it stays the record's idempotency key forever."""
 
     record_id: str = field(default_factory=lambda: str(uuid6.uuid7()))
-    nik: str = ""
-    email: str = ""
-    phone: str = ""  # E.164
+    # repr=False: a draft printed in a log or a traceback must not show who the citizen is.
+    nik: str = field(default="", repr=False)
+    email: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)  # E.164
     consent: Consent | None = None
-    photo_jpeg: bytes = b""
+    photo_jpeg: bytes = field(default=b"", repr=False)
     capture_override: bool = False  # the officer captured by hand instead of the quality gate
 
     def missing_parts(self) -> list[str]:

@@ -1,14 +1,18 @@
 """The kiosk's store: sealing records into the outbox, the queue, duplicate lookup by NIK,
-state changes, and the stand of the day. Built on ``Database`` (one owning thread)."""
+state changes, the stand of the day and a supervisor's erasure of an unsent record; each of them
+audited. Built on ``Database`` (one owning thread)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 
+from kiosk.audit import AuditEvent, AuditLog
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys, load_or_create_device_keys
 from kiosk.errors import DataDirError, KioskError
@@ -22,8 +26,10 @@ from kiosk.record import (
     RecordSummary,
     Stand,
     check_transition,
+    state_label,
 )
 from kiosk.record_crypto import nik_lookup_hash, open_personal, seal_envelope
+from kiosk.sync.sync_settings import CLOCK_OFFSET, LAST_PASS, RECEIPTS_CURSOR
 
 
 class DiskFullError(KioskError):
@@ -32,6 +38,23 @@ class DiskFullError(KioskError):
 
 class IncompleteRecord(KioskError):
     """A draft is missing a part the record needs."""
+
+
+class EraseRefused(KioskError):
+    """A record that cannot be erased on the kiosk (already sent, being sent, or unknown)."""
+
+
+class EraseReason(str, Enum):
+    """Why a supervisor erased an unsent record: codes only, never free text (which could hold
+    personal data and would land in the audit log)."""
+
+    CITIZEN_REQUEST = "citizen_request"
+    DUPLICATE = "duplicate"
+    WRONG_PERSON = "wrong_person"
+
+
+# Settings the kiosk writes for itself: not audited as a settings change.
+_BOOKKEEPING_SETTINGS = frozenset({RECEIPTS_CURSOR, LAST_PASS, CLOCK_OFFSET})
 
 
 def now_local() -> dt.datetime:
@@ -50,17 +73,25 @@ class Store:
         self.database = database
         self.keys = keys
         self.clock = clock
-        self.officers = OfficerAccounts(database, clock)
+        self.audit = AuditLog.for_device(database, keys, clock)
+        self.officers = OfficerAccounts(database, clock, self.audit)
 
     # -- settings and the stand of the day ---------------------------------------------------
     def get_setting(self, key: str) -> str | None:
         row = self.database.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_setting(self, key: str, value: str) -> None:
-        self.database.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+    def set_setting(self, key: str, value: str, officer_id: int | None = None) -> None:
+        """Save a setting; a change (not a rewrite of the same value) is audited by key name only."""
+        with self.database.transaction() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            if row is not None and row[0] == value:
+                return
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+            if key not in _BOOKKEEPING_SETTINGS:
+                self.audit.append(AuditEvent.SETTINGS_CHANGED, officer_id, key, conn=conn)
 
     def stand_for(self, day: dt.date) -> Stand | None:
         """The stand chosen for ``day``; a stand from another day is not reused silently."""
@@ -79,10 +110,11 @@ class Store:
         data = json.loads(raw)
         return Stand(data["place_name"], data["kelurahan_code"], data["kelurahan_name"])
 
-    def set_stand(self, day: dt.date, stand: Stand) -> None:
+    def set_stand(self, day: dt.date, stand: Stand, officer_id: int | None = None) -> None:
+        """Audited as a change of ``stand_of_day`` (once a day or when the stand moves)."""
         self.set_setting("stand_of_day", json.dumps({
             "date": day.isoformat(), "place_name": stand.place_name,
-            "kelurahan_code": stand.kelurahan_code, "kelurahan_name": stand.kelurahan_name}))
+            "kelurahan_code": stand.kelurahan_code, "kelurahan_name": stand.kelurahan_name}), officer_id)
 
     # -- sealing -----------------------------------------------------------------------------
     def seal(self, draft: CitizenDraft, officer_id: int, stand: Stand) -> RecordSummary:
@@ -116,6 +148,7 @@ class Store:
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
                              (record_id, now.isoformat()))
+                self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, {"device_seq": seq}, conn=conn)
         except sqlite3.OperationalError as exc:
             if "full" in str(exc).lower():
                 raise DiskFullError(
@@ -124,6 +157,19 @@ class Store:
                 ) from exc
             raise
         return self.get(record_id)
+
+    # -- what the GUI shows or prints (audited) ----------------------------------------------
+    def note_viewed(self, record_id: str, officer_id: int) -> None:
+        self.audit.append(AuditEvent.RECORD_VIEWED, officer_id, record_id)
+
+    def note_printed(self, record_id: str, officer_id: int) -> None:
+        self.audit.append(AuditEvent.RECORD_PRINTED, officer_id, record_id)
+
+    def note_settings_changed(self, keys: list[str], officer_id: int) -> None:
+        """Settings saved outside the database (settings.toml): one entry per changed key name."""
+        with self.database.transaction() as conn:
+            for key in keys:
+                self.audit.append(AuditEvent.SETTINGS_CHANGED, officer_id, key, conn=conn)
 
     # -- reading -----------------------------------------------------------------------------
     def _summary(self, row: tuple) -> RecordSummary:
@@ -181,6 +227,47 @@ class Store:
                 "UPDATE records SET state = ?, updated_at = ?, status_reason = COALESCE(?, status_reason) "
                 "WHERE record_id = ?", (new_state.value, self.clock().isoformat(), reason, record_id))
 
+    def erase_unsynced(self, record_id: str, officer_id: int, reason: EraseReason | str) -> None:
+        """A supervisor erases a record the server has not taken (queued, or quarantined), at the
+        citizen's request or because it was a mistake: photo, personal fields, record key, NIK lookup hash and
+        outbox row go in one transaction; the tombstone stays (the tally still counts it)."""
+        reason = EraseReason(reason)
+        self.officers.require_supervisor(officer_id)
+        now = self.clock()
+        self.database.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
+        with self.database.transaction() as conn:
+            row = conn.execute(
+                "SELECT r.state, o.lease_until, o.attempts FROM records r LEFT JOIN outbox o USING (record_id) "
+                "WHERE r.record_id = ?", (record_id,)).fetchone()
+            _check_erasable(row, now)
+            check_transition(RecordState(row[0]), RecordState.PURGED)
+            conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
+            conn.execute("DELETE FROM outbox WHERE record_id = ?", (record_id,))
+            # final_status 'erased': the tally must not count the tombstone as activated.
+            conn.execute(
+                "UPDATE records SET state = ?, updated_at = ?, personal_ct = NULL, wrapped_key = NULL, "
+                "nik_hash = '', final_status = 'erased', final_at = ?, reason_code = ? WHERE record_id = ?",
+                (RecordState.PURGED.value, now.isoformat(), now.isoformat(), reason.value, record_id))
+            self.audit.append(AuditEvent.RECORD_ERASED, officer_id, record_id,
+                              {"reason": reason.value, "send_attempts": row[2] or 0}, conn=conn)
+        self.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages left in the WAL
+
+    def release_quarantine(self, record_id: str, officer_id: int) -> None:
+        """A supervisor decides a quarantined record may go again (e.g. after the gateway was
+        fixed): back to the queue, due now, with its strikes and reason cleared. Audited."""
+        self.officers.require_supervisor(officer_id)
+        now = self.clock()
+        with self.database.transaction() as conn:
+            row = conn.execute("SELECT state FROM records WHERE record_id = ?", (record_id,)).fetchone()
+            if row is None or RecordState(row[0]) is not RecordState.QUARANTINED:
+                raise EraseRefused(tr("Data ini tidak sedang dikarantina."), tr("Muat ulang daftar data."))
+            check_transition(RecordState.QUARANTINED, RecordState.QUEUED)
+            conn.execute("UPDATE records SET state = ?, updated_at = ?, reason_code = NULL, status_reason = NULL "
+                         "WHERE record_id = ?", (RecordState.QUEUED.value, now.isoformat(), record_id))
+            conn.execute("UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, strikes = 0, last_error = NULL "
+                         "WHERE record_id = ?", (now.isoformat(), record_id))
+            self.audit.append(AuditEvent.RECORD_RELEASED, officer_id, record_id, conn=conn)
+
     # -- activation token nonces -------------------------------------------------------------
     def consume_nonce(self, nonce: str, record_id: str) -> bool:
         """Mark a token nonce used; False when it was used before (single-use tokens)."""
@@ -192,10 +279,28 @@ class Store:
         return True
 
 
+def _check_erasable(row: tuple | None, now: dt.datetime) -> None:
+    if row is None:
+        raise EraseRefused(tr("Data ini tidak ada di kios."), tr("Muat ulang daftar antrean."))
+    state, lease_until = RecordState(row[0]), row[1]
+    leased = lease_until is not None and dt.datetime.fromisoformat(lease_until) > now.astimezone()
+    if state is RecordState.SENDING or (state is RecordState.QUEUED and leased):
+        raise EraseRefused(tr("Data ini sedang dikirim ke server, jadi tidak bisa dihapus sekarang."),
+                           tr("Tunggu beberapa menit sampai pengiriman selesai, lalu lihat statusnya. "
+                              "Data yang sudah diterima server hanya bisa dihapus oleh Disdukcapil."))
+    if state not in (RecordState.QUEUED, RecordState.QUARANTINED):
+        raise EraseRefused(tr("Data berstatus \u201c{state}\u201d tidak bisa dihapus di kios.",
+                              state=state_label(state)),
+                           tr("Hanya data yang belum terkirim yang bisa dihapus di kios. Untuk data yang "
+                              "sudah terkirim, hubungi Disdukcapil."))
+
+
 def open_store(data_dir: Path, clock: Callable[[], dt.datetime] = now_local) -> Store:
     """Open (or create) the kiosk's data folder: device keys and database, in this thread."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            data_dir.chmod(0o700)  # officer names and NIPs are in clear in the database: owner only
         probe = data_dir / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()

@@ -20,7 +20,7 @@ TARGETS_SETTING = "tally.targets_csv"
 PURGED_NIK = "(dihapus)"
 
 # Order of the totals table; each group names the record states (and final statuses) it counts.
-GROUPS = ("captured", "queued", "sent", "activated", "rejected", "quarantined")
+GROUPS = ("captured", "queued", "sent", "activated", "rejected", "quarantined", "erased")
 
 
 def default_targets_path() -> Path:
@@ -106,10 +106,10 @@ class Tally:
 def group_of(state: str, final_status: str | None) -> str:
     """The totals group of one record: purged records count by the final status they reached."""
     if state == "purged":
-        state = final_status or "processed"
+        state = final_status or "processed"  # 'erased': a supervisor erased it before it was sent
     return {"captured": "captured", "sealed": "captured", "queued": "queued", "sending": "queued",
             "acknowledged": "sent", "processed": "activated", "rejected": "rejected",
-            "quarantined": "quarantined"}.get(state, "captured")
+            "quarantined": "quarantined", "erased": "erased"}.get(state, "captured")
 
 
 def load_targets(path: Path | None = None) -> list[Target]:
@@ -177,7 +177,7 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
             tally.acknowledged += 1
         elif group == "quarantined":
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "quarantined"))
-        elif created < stale_before:
+        elif group != "erased" and created < stale_before:
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "unacknowledged"))
         if wrapped_key is not None and personal_ct is not None:
             nik_masked = mask_nik(open_personal(keys.data_key, record_id, wrapped_key, personal_ct)["nik"])

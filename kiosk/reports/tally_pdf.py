@@ -40,6 +40,7 @@ GROUP_LABELS = {
     "captured": lambda: tr("Direkam (belum dikirim)"), "queued": lambda: tr("Dalam antrean kirim"),
     "sent": lambda: tr("Terkirim (diterima server)"), "activated": lambda: tr("Teraktivasi"),
     "rejected": lambda: tr("Ditolak"), "quarantined": lambda: tr("Dikarantina"),
+    "erased": lambda: tr("Dihapus sebelum terkirim"),
 }
 
 _TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=15, leading=19, alignment=TA_CENTER)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from kiosk.audit import AuditEvent, AuditLog
 from kiosk.database import Database
 from kiosk.record import FINAL_STATES, RecordState, check_transition
 from kiosk.sync.outbox import iso, move
@@ -57,9 +58,10 @@ def _apply(conn: sqlite3.Connection, receipt: Receipt, now: dt.datetime) -> str:
     return APPLIED
 
 
-def purge_final(database: Database, now: dt.datetime, retention_days: float) -> int:
+def purge_final(database: Database, now: dt.datetime, retention_days: float, audit: AuditLog) -> int:
     """Records final for at least ``retention_days``: photo row deleted, personal fields and the
-    record key nulled, state ``purged``. Ids, hashes, receipt and final status stay for the tally."""
+    record key nulled, state ``purged``. Ids, hashes, receipt and final status stay for the tally.
+    Each purge is audited (``audit`` is on the same ``database``) in the same transaction."""
     cutoff = now - dt.timedelta(days=retention_days)
     database.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
     with database.transaction() as conn:
@@ -72,6 +74,7 @@ def purge_final(database: Database, now: dt.datetime, retention_days: float) -> 
             conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
             conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL WHERE record_id = ?",
                          (record_id,))
+            audit.append(AuditEvent.RECORD_PURGED, subject=record_id, conn=conn)
     if purged:
         database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages left in the WAL
     return len(purged)

@@ -2,7 +2,8 @@
 ciphertext for a day without any network; a gateway imports it with the same dedupe rules.
 
 Record states do not change: the later sync of the same records just gets ``duplicate``.
-Quarantined records stay out: the gateway already refused them once.
+Quarantined records stay out: the gateway already refused them once. Each bundle written is one
+audit entry (its file name and the count; the bundle itself lists the records).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.audit import AuditEvent, AuditLog
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys
 from kiosk.errors import KioskError
@@ -34,7 +36,8 @@ class ExportResult:
     skipped: int  # records whose photo or ciphertext is missing (they stay in the queue)
 
 
-def export_unsynced(database: Database, keys: DeviceKeys, folder: Path, now: dt.datetime) -> ExportResult:
+def export_unsynced(database: Database, keys: DeviceKeys, folder: Path, now: dt.datetime,
+                    officer_id: int | None = None) -> ExportResult:
     items, broken = unsynced_records(database, EXPORT_STATES)
     blobs = {}
     for item in list(items):
@@ -55,6 +58,8 @@ def export_unsynced(database: Database, keys: DeviceKeys, folder: Path, now: dt.
         raise ExportError(tr("Berkas ekspor tidak bisa ditulis di {path}.", path=str(folder)),
                           tr("Periksa flashdisk atau folder tujuan (terpasang, bisa ditulis, tidak penuh), "
                              "lalu ulangi.")) from exc
+    AuditLog.for_device(database, keys).append(AuditEvent.RECORD_EXPORTED, officer_id, path.name,
+                                               {"records": len(items), "skipped": len(broken)})
     return ExportResult(path, len(items), len(broken))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from kiosk.audit import AuditLog
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys
 from kiosk.errors import KioskError
@@ -76,6 +77,7 @@ class Uploader:
         self.client = client
         self.clock = clock
         self.rng = rng or random.Random()
+        self.audit = AuditLog.for_device(database, keys, clock)
 
     def run_once(self) -> SyncReport:
         report = SyncReport(started_at=self.clock())
@@ -88,7 +90,8 @@ class Uploader:
             if exc.retry_after:
                 wait = min(exc.retry_after, RETRY_AFTER_CAP_SECONDS)
                 outbox.defer_queued(self.database, self.clock() + dt.timedelta(seconds=wait))
-        report.purged = purge_final(self.database, self.clock(), sync_settings.retention_days(self.database))
+        report.purged = purge_final(self.database, self.clock(), sync_settings.retention_days(self.database),
+                                    self.audit)
         report.finished_at = self.clock()
         report.next_attempt_at = outbox.next_attempt_at(self.database, report.finished_at)
         self._remember(report)

@@ -197,7 +197,8 @@ class OutboxMachine(RuleBasedStateMachine):
         STATS["rule: time_passes_and_purge"] += 1
         self.kiosk.clock.advance(minutes=minutes)
         database = self.kiosk.store.database
-        if purge_final(database, self.kiosk.clock.now, sync_settings.retention_days(database)):
+        if purge_final(database, self.kiosk.clock.now, sync_settings.retention_days(database),
+                       self.kiosk.store.audit):
             event("records purged")
 
     # -- invariants ----------------------------------------------------------------------------------------

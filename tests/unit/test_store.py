@@ -330,7 +330,7 @@ def test_add_supervisor(store: Store) -> None:
     pin_hash = store.database.execute("SELECT pin_hash FROM officers").fetchone()[0]
     assert pin_hash.startswith("$argon2id$") and "246810" not in pin_hash
     with pytest.raises(AccountError, match="sudah terdaftar"):
-        store.officers.add("Orang Lain", SUPERVISOR[1], "135790", Role.OFFICER)
+        store.officers.add("Orang Lain", SUPERVISOR[1], "135790", Role.OFFICER, by=officer.officer_id)
 
 
 @pytest.mark.parametrize("pin", ["24681", "2468101357913", "24a810", "111111", "123456", "987654", "",

@@ -22,6 +22,7 @@ from kiosk.reports.tally_csv import tally_csv
 from kiosk.reports.tally_data import build_tally
 from kiosk.reports.tally_pdf import tally_pdf
 from kiosk.store import Store, open_store
+from supervisor_credentials import PIN_LINE, SUPERVISOR_NIP, add_account, credentials
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 DAY = dt.date(2026, 11, 27)
@@ -56,16 +57,19 @@ def set_row(store: Store, record_id: str, **columns) -> None:
 
 
 def seed(store: Store) -> tuple[int, int]:
-    """20 records on DAY with known states, plus one the day before and one the day after."""
-    a = store.officers.add("Rahmat Hidayat", "198501012010011001", "246810", Role.OFFICER).officer_id
-    b = store.officers.add("Siti Rahma", "199003152015022002", "246810", Role.OFFICER).officer_id
+    """20 records on DAY with known states, plus one the day before and one the day after; the
+    supervisor (who may print tallies) served nobody."""
+    supervisor = add_account(store, "Yusnidar", SUPERVISOR_NIP, Role.SUPERVISOR).officer_id
+    a = add_account(store, "Rahmat Hidayat", "198501012010011001", Role.OFFICER, by=supervisor).officer_id
+    b = add_account(store, "Siti Rahma", "199003152015022002", Role.OFFICER, by=supervisor).officer_id
     ids = []
     for i, hour in enumerate(HOURS):
         when = dt.datetime.combine(DAY, dt.time(hour, 5 + i), tzinfo=WIB)
         ids.append(seal(store, i, when, a if i < 12 else b, KANTOR if i < 12 else POSYANDU))
     seal(store, 90, dt.datetime(2026, 11, 26, 9, 0, tzinfo=WIB), a, KANTOR)
     seal(store, 91, dt.datetime(2026, 11, 28, 9, 0, tzinfo=WIB), b, POSYANDU)
-    # 0-3 stay queued; 4 sending; 5 sealed (captured)
+    # 0-2 stay queued; 3 erased by a supervisor before it was sent; 4 sending; 5 sealed (captured)
+    set_row(store, ids[3], state="purged", final_status="erased", wrapped_key=None, personal_ct=None)
     set_row(store, ids[4], state="sending")
     set_row(store, ids[5], state="sealed")
     for i in range(6, 18):
@@ -104,10 +108,11 @@ def csv_map(text: str) -> dict[tuple[str, str], str]:
     return {(row["section"], row["key"]): row["value"] for row in csv.DictReader(io.StringIO(text))}
 
 
-EXPECTED_TOTALS = {"captured": 1, "queued": 5, "sent": 3, "activated": 5, "rejected": 4, "quarantined": 2}
+EXPECTED_TOTALS = {"captured": 1, "queued": 4, "sent": 3, "activated": 5, "rejected": 4, "quarantined": 2,
+                   "erased": 1}
 PDF_TOTAL_LABELS = {"captured": "Direkam (belum dikirim)", "queued": "Dalam antrean kirim",
                     "sent": "Terkirim (diterima server)", "activated": "Teraktivasi", "rejected": "Ditolak",
-                    "quarantined": "Dikarantina"}
+                    "quarantined": "Dikarantina", "erased": "Dihapus sebelum terkirim"}
 
 
 def line_has(text: str, *parts: str) -> bool:
@@ -130,13 +135,14 @@ def test_tally_figures(store: Store) -> None:
         (FOTO, 3, FOTO_REMEDY), (NIKR, 1, NIKR_REMEDY)]
     assert (tally.sealed, tally.acknowledged) == (20, 12)
     problems = sorted(d.problem for d in tally.discrepancies)
-    assert problems == ["quarantined"] * 2 + ["unacknowledged"] * 6
-    assert sum(c.nik_masked == "(dihapus)" for c in tally.citizens) == 2
+    assert problems == ["quarantined"] * 2 + ["unacknowledged"] * 5  # not the erased one
+    assert sum(c.nik_masked == "(dihapus)" for c in tally.citizens) == 3  # 2 purged, 1 erased
 
 
 def test_filters_and_range(store: Store) -> None:
     assert build_tally(store, DAY, DAY, stand="Posyandu Melati").total == 8
-    officer_a = store.database.execute("SELECT MIN(officer_id) FROM officers").fetchone()[0]
+    officer_a = store.database.execute("SELECT officer_id FROM officers WHERE nip = '198501012010011001'"
+                                       ).fetchone()[0]
     assert build_tally(store, DAY, DAY, officer_id=officer_a).total == 12
     assert build_tally(store, dt.date(2026, 11, 26), dt.date(2026, 11, 28)).total == 22
 
@@ -160,9 +166,9 @@ def test_pdf_figures_masked_and_formatted(store: Store, tmp_path: Path) -> None:
     assert line_has(text, FOTO, "3", FOTO_REMEDY) and line_has(text, NIKR, "1", NIKR_REMEDY)
     assert line_has(text, "Disegel di kios ini", "20")
     assert line_has(text, "Diterima server (ada nomor tanda terima)", "12")
-    assert line_has(text, "Selisih", "8") and line_has(text, "Perlu tindakan (lihat daftar)", "8")
+    assert line_has(text, "Selisih", "8") and line_has(text, "Perlu tindakan (lihat daftar)", "7")
     assert text.count("Dikarantina: hubungi dukungan teknis") == 2
-    assert text.count("Belum diterima server lebih dari 1 hari") == 6
+    assert text.count("Belum diterima server lebih dari 1 hari") == 5
     for role in ("Petugas", "Supervisor", "Camat Koto Tangah"):
         assert role in text
     assert text.count("NIP. ____") == 3
@@ -170,7 +176,7 @@ def test_pdf_figures_masked_and_formatted(store: Store, tmp_path: Path) -> None:
     without_nips = text.replace("198501012010011001", "").replace("199003152015022002", "")
     assert not re.search(r"\d{16}", without_nips)  # the officers' 18-digit NIPs are the only long numbers
     assert not any(nik(i) in text for i in range(20))
-    assert text.count("137111********") == 18 and text.count("(dihapus)") == 2
+    assert text.count("137111********") == 17 and text.count("(dihapus)") == 3  # 2 purged, 1 erased
 
 
 def test_csv_figures(store: Store) -> None:
@@ -186,17 +192,18 @@ def test_csv_figures(store: Store) -> None:
     assert rows[("kelurahan_target", "total")] == "3871"
     assert rows[("rejection", FOTO)] == "3" and rows[("remedy", NIKR)] == NIKR_REMEDY
     assert rows[("reconciliation", "sealed")] == "20" and rows[("reconciliation", "acknowledged")] == "12"
-    assert rows[("reconciliation", "discrepancies")] == "8"
+    assert rows[("reconciliation", "discrepancies")] == "7"
 
 
-def test_cli_with_custom_targets(store: Store, tmp_path: Path) -> None:
+def test_cli_with_custom_targets(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kiosk.cli import run
 
     targets = tmp_path / "targets.csv"
     targets.write_text("code,name,eligible\n13.71.11.1009,Lubuk Buaya,100\n", encoding="utf-8")
     pdf, out_csv = tmp_path / "out.pdf", tmp_path / "out.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(PIN_LINE))
     status = run(["--data-dir", str(tmp_path / "data"), "tally", "--date", "2026-11-27", "--pdf", str(pdf),
-                  "--csv", str(out_csv), "--targets", str(targets)])
+                  "--csv", str(out_csv), "--targets", str(targets), *credentials()])
     assert status == 0
     text = pdf_text(pdf.read_bytes(), tmp_path)
     assert line_has(text, "Lubuk Buaya", "12", "100", "12,0%")

@@ -1,8 +1,9 @@
 """The device's own keys: its id, the data key that wraps per-record keys, the NIK lookup key
 and the Ed25519 signing key.
 
-Kept in the OS keyring when a secure one is available, else in ``<data dir>/keys/device.json``
-readable by the owner only (``kiosk.secret_store``); callers only see ``DeviceKeys``.
+Kept in the OS keyring; without a secure one the folder is refused, except a demo's throwaway
+folder and the developers' ``KIOSK_KEY_BACKEND=file`` (``kiosk.secret_store`` decides); callers
+only see ``DeviceKeys``.
 """
 
 from __future__ import annotations
@@ -77,9 +78,9 @@ def _from_json(text: str) -> DeviceKeys:
 
 
 def load_or_create_device_keys(data_dir: Path) -> DeviceKeys:
-    """The device's keys, made on first start and kept by ``secret_store`` (the OS keyring when a
-    secure one is there). Damaged keys are an error, never replaced, because records sealed with
-    the old keys would become unreadable."""
+    """The device's keys, made on first start and kept by ``secret_store`` (the OS keyring; with
+    no secure keyring a ``NoSecureKeyringError`` says what to install). Damaged or unreachable keys
+    are an error, never replaced, because records sealed with the old keys would become unreadable."""
     folder = keys_dir(data_dir)
     try:
         text = read_device_secret(data_dir)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,9 +44,9 @@ class PayloadSource(StrEnum):
 class ScannedIdentity:
     """What a scan told us. Exactly one of ``nik`` and ``receipt_no`` is set."""
 
-    nik: str | None
-    email: str | None
-    phone: str | None
+    nik: str | None = field(repr=False)  # never in a log line or a traceback
+    email: str | None = field(repr=False)
+    phone: str | None = field(repr=False)
     receipt_no: str | None
     source: PayloadSource
 

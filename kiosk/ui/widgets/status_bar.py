@@ -1,4 +1,5 @@
-"""The bottom line of every screen: connection, records waiting to be sent, who is signed in."""
+"""The bottom line of every screen: connection, records waiting to be sent, who is signed in,
+and (only when they are not in the OS keyring) where the device keys are."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ class KioskStatusBar(QStatusBar):
         self.last_sync_label = QLabel()
         self.officer_label = QLabel()
         self.mode_label = QLabel()
+        self.keys_label = QLabel()
         self.addWidget(self.connection_label)
         self.addWidget(self.queue_label)
         self.addWidget(self.last_sync_label)
         self.addPermanentWidget(self.mode_label)
+        self.addPermanentWidget(self.keys_label)
         self.addPermanentWidget(self.officer_label)
         self.set_connection(online=False, detail=tr("server belum diatur"))
         self.set_queue_size(0)
@@ -44,3 +47,11 @@ class KioskStatusBar(QStatusBar):
     def set_demo(self, demo: bool) -> None:
         self.mode_label.setText(tr("MODE DEMO") if demo else "")
         self.mode_label.setStyleSheet("color: #8a5a00; font-weight: 700;" if demo else "")
+
+    def set_key_backend(self, backend: str) -> None:
+        """``keyring`` says nothing; a demo's throwaway keys and the developers' key file are named."""
+        texts = {"throwaway": (tr("Kunci: sementara (demo)"), "color: #8a5a00;"),
+                 "file": (tr("Kunci: berkas biasa (tidak aman)"), "color: #b3261e; font-weight: 700;")}
+        text, style = texts.get(backend, ("", ""))
+        self.keys_label.setText(text)
+        self.keys_label.setStyleSheet(style)

@@ -46,6 +46,7 @@ def subcommands() -> dict[str, Subcommand]:
         "sync": __import__("kiosk.sync.sync_command", fromlist=["SYNC"]).SYNC,
         "export": __import__("kiosk.sync.sync_command", fromlist=["EXPORT"]).EXPORT,
         "tally": __import__("kiosk.reports.tally_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
+        "audit": __import__("kiosk.audit_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
     }
 
 
@@ -235,6 +236,19 @@ def _run_demo_data(args: argparse.Namespace) -> int:
     from kiosk.demo_data import make_demo_records
 
     with opened_store(args.data_dir) as store:
+        _refuse_a_working_kiosk(store)
         made = make_demo_records(store, args.records, days=args.days, seed=args.seed)
     print(tr("{count} data contoh dibuat di {path}.", count=len(made), path=str(args.data_dir)))
     return EXIT_OK
+
+
+def _refuse_a_working_kiosk(store: Store) -> None:
+    """Demo records in a real kiosk's folder would be synced to Dukcapil and tallied as an officer's
+    work, so demo-data writes only where every officer account is a demo one (or there is none)."""
+    from kiosk.demo_data import DEMO_OFFICERS
+
+    demo_nips = {nip for _, nip, _ in DEMO_OFFICERS}
+    active = store.officers.active()
+    if any(o.nip not in demo_nips for o in active) or (not active and store.officers.any_exists()):
+        raise KioskError(tr("Folder data ini dipakai petugas sungguhan; data contoh tidak dibuat."),
+                         tr("Buat data contoh di folder lain: kiosk --data-dir FOLDER demo-data --records N"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kiosk.audit import AuditEvent
 from kiosk.cli import (
     EXIT_EXPECTED_ERROR,
     EXIT_OK,
@@ -15,6 +16,7 @@ from kiosk.cli import (
     opened_store,
     print_error,
 )
+from kiosk.cli_auth import add_supervisor_arguments, signed_in_supervisor
 from kiosk.i18n import tr
 
 
@@ -32,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", type=Path, metavar=tr("BERKAS"), help=tr("Berkas CSV keluaran."))
     parser.add_argument("--targets", type=Path, metavar="CSV",
                         help=tr("CSV sasaran per kelurahan (code,name,eligible)."))
+    add_supervisor_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.reports.tally_data import build_tally, load_targets, targets_path_for
     from kiosk.reports.tally_pdf import save_tally_pdf
 
+    supervisor = signed_in_supervisor(args)  # a tally shows every officer's work: supervisors only
     date_to = args.to or args.date
     if date_to < args.date:
         print_error(tr("Tanggal akhir sebelum tanggal awal."), tr("Tukar --date dan --to."))
@@ -52,11 +56,13 @@ def run(args: argparse.Namespace) -> int:
                         tr("Pakai CSV dengan kolom code,name,eligible."))
             return EXIT_EXPECTED_ERROR
         tally = build_tally(store, args.date, date_to, args.officer, args.stand, targets=targets)
-    save_tally_pdf(tally, args.pdf)
-    print(tr("PDF rekapitulasi: {path}", path=str(args.pdf)))
-    if args.csv:
-        save_tally_csv(tally, args.csv)
-        print(tr("CSV rekapitulasi: {path}", path=str(args.csv)))
+        save_tally_pdf(tally, args.pdf)
+        print(tr("PDF rekapitulasi: {path}", path=str(args.pdf)))
+        if args.csv:
+            save_tally_csv(tally, args.csv)
+            print(tr("CSV rekapitulasi: {path}", path=str(args.csv)))
+        store.audit.append(AuditEvent.TALLY_EXPORTED, supervisor.officer_id, details={
+            "from": args.date.isoformat(), "to": date_to.isoformat(), "csv": bool(args.csv)})
     return EXIT_OK
 
 

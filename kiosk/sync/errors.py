@@ -109,7 +109,7 @@ def request_rejected(status: int, code: str | None, message: str | None) -> Requ
 def not_enrolled() -> NotEnrolled:
     return NotEnrolled(
         tr("Kios ini belum didaftarkan ke server sinkronisasi."),
-        tr("Minta kode pendaftaran ke supervisor, lalu jalankan: kiosk enroll --server URL --code KODE"))
+        tr("Minta supervisor mendaftarkannya: kiosk enroll --server URL --code KODE --nip NIP"))
 
 
 def unknown_to_server() -> NotEnrolled:

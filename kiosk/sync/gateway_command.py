@@ -119,8 +119,9 @@ def _run_enroll_code(args: argparse.Namespace, data_dir: Path) -> int:
         code = store.new_enroll_code()
     finally:
         store.close()
-    print(tr("Kode pendaftaran sekali pakai untuk satu kios, berlaku 24 jam. Di kios itu jalankan "
-             "\u201ckiosk enroll --server ALAMAT --code KODE\u201d dengan kode di bawah ini:"))
+    print(tr("Kode pendaftaran sekali pakai untuk satu kios, berlaku 24 jam. Di kios itu supervisor "
+             "menjalankan \u201ckiosk enroll --server ALAMAT --code KODE --nip NIP\u201d dengan kode di "
+             "bawah ini:"))
     print(code)
     return EXIT_OK
 

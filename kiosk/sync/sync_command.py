@@ -1,5 +1,8 @@
 """``kiosk enroll``, ``kiosk sync`` and ``kiosk export``: sync from the command line.
 
+Enrolling (a setting) and exporting (citizen data leaving the kiosk) are for a supervisor only;
+``kiosk sync`` is open to every officer, like the Sinkronkan button.
+
 ``kiosk sync --once`` exits 0 whenever the pass ran, whatever the network did (the summary says
 what happened); 2 only for local problems such as a kiosk that is not enrolled yet.
 """
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli import EXIT_OK, Subcommand, opened_store, print_error
+from kiosk.cli_auth import add_supervisor_arguments, require_supervisor
 from kiosk.i18n import tr
 from kiosk.record import RecordState, state_label
 
@@ -26,12 +30,14 @@ def _enroll_arguments(parser: argparse.ArgumentParser) -> None:
                         help=tr("Alamat server sinkronisasi, misalnya https://sinkron.kecamatan.go.id"))
     parser.add_argument("--code", required=True, metavar=tr("KODE"),
                         help=tr("Kode pendaftaran sekali pakai dari supervisor."))
+    add_supervisor_arguments(parser)
 
 
 def _run_enroll(args: argparse.Namespace) -> int:
     from kiosk.sync.enrollment import enroll
 
     with opened_store(args.data_dir) as store:
+        require_supervisor(store, args)
         enrolled = enroll(store.database, store.keys, args.server, args.code)
         device_id = store.keys.device_id
     print(tr("Kios terdaftar ke {url}. ID perangkat: {device}.", url=enrolled.server_url, device=device_id))
@@ -125,6 +131,7 @@ def _when(iso_text: str | None) -> str:
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", required=True, type=Path, metavar=tr("FOLDER"),
                         help=tr("Folder tujuan, misalnya flashdisk."))
+    add_supervisor_arguments(parser)
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -132,7 +139,8 @@ def _run_export(args: argparse.Namespace) -> int:
     from kiosk.sync.offline_export import export_unsynced
 
     with opened_store(args.data_dir) as store:
-        result = export_unsynced(store.database, store.keys, args.to, now_local())
+        supervisor = require_supervisor(store, args)
+        result = export_unsynced(store.database, store.keys, args.to, now_local(), supervisor.officer_id)
     if result.skipped:
         print_error(tr("{count} data tidak bisa diekspor karena foto atau isinya hilang.", count=result.skipped))
     if result.path is None:
@@ -143,9 +151,10 @@ def _run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-ENROLL = Subcommand(lambda: tr("Daftarkan kios ini ke server sinkronisasi dengan kode dari supervisor."),
+ENROLL = Subcommand(lambda: tr("Daftarkan kios ini ke server sinkronisasi (hanya supervisor)."),
                     _enroll_arguments, _run_enroll)
 SYNC = Subcommand(lambda: tr("Kirim data ke server sekarang, atau lihat keadaan sinkronisasi."),
                   _sync_arguments, _run_sync)
-EXPORT = Subcommand(lambda: tr("Ekspor data yang belum terkirim ke berkas terenkripsi (tanpa jaringan)."),
+EXPORT = Subcommand(lambda: tr("Ekspor data yang belum terkirim ke berkas terenkripsi, tanpa jaringan "
+                                   "(hanya supervisor)."),
                     _export_arguments, _run_export)

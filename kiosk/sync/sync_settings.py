@@ -1,6 +1,6 @@
 """What the kiosk remembers about its gateway, in the settings table of its own database:
-the server's URL and public key, the clock offset, the receipts cursor, the last pass and
-the retention of photos after a final status."""
+the server's URL and public key, the clock offset, the receipts cursor and the last pass.
+The retention of photos is a person's choice, so it lives in settings.toml (kiosk/settings.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ ENROLLED_AT = "sync.enrolled_at"
 CLOCK_OFFSET = "sync.clock_offset_seconds"
 RECEIPTS_CURSOR = "sync.receipts_cursor"
 LAST_PASS = "sync.last_pass"
-RETENTION_DAYS = "sync.retention_days"
-DEFAULT_RETENTION_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,11 @@ def receipts_cursor(database: Database) -> int:
 
 
 def retention_days(database: Database) -> float:
-    return max(0.0, _float(get_setting(database, RETENTION_DAYS), DEFAULT_RETENTION_DAYS))
+    """Days a photo is kept after the final status: ``retention_days`` in the data folder's
+    settings.toml (read on every pass, so a supervisor's change applies at the next pass)."""
+    from kiosk.settings import load_settings
+
+    return float(load_settings(database.path.parent).retention_days)
 
 
 def last_pass(database: Database) -> dict | None:

@@ -164,9 +164,10 @@ def portal() -> Iterator[Callable[..., str]]:
 
 # -- the kiosk command in a subprocess ---------------------------------------------------------------
 def kiosk_cli(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None,
-              ) -> subprocess.CompletedProcess[str]:
+              stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``kiosk ARGS`` in a subprocess; ``stdin`` is its whole input (a supervisor's PIN line)."""
     environment = {k: v for k, v in os.environ.items() if k != "KIOSK_DATA_DIR"}
     environment.update(env or {})
     prefix = ["--data-dir", str(data_dir)] if data_dir else []
     return subprocess.run([sys.executable, "-m", "kiosk", *prefix, *args], capture_output=True, text=True,
-                          env=environment, timeout=300, check=False)
+                          input=stdin, env=environment, timeout=300, check=False)

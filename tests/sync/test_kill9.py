@@ -30,8 +30,11 @@ from pathlib import Path
 import pytest
 
 from fault_proxy import Fault, FaultProxy, Schedule
-from kiosk.demo_data import make_demo_records
+from kiosk.demo_data import DEMO_OFFICERS, DEMO_PIN, make_demo_records
+from kiosk.officers import Role
+from kiosk.settings import KioskSettings, save_settings
 from kiosk.store import open_store
+from supervisor_credentials import credentials
 
 SEED = int(os.environ.get("KIOSK_KILL9_SEED", "20260917"))
 RECORDS = 200
@@ -72,9 +75,9 @@ def kiosk_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kiosk", *args]
 
 
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(*args: str, timeout: float = 120, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(kiosk_command(*args), capture_output=True, text=True, env=environment(),
-                          timeout=timeout, check=False)
+                          input=stdin, timeout=timeout, check=False)
 
 
 def json_lines(text: str) -> list[dict]:
@@ -159,7 +162,7 @@ def test_kill_9_at_random_points_then_a_clean_sync_delivers_each_record_once(tmp
     store = open_store(kiosk_dir)
     try:
         make_demo_records(store, RECORDS, days=2, seed=SEED)
-        store.set_setting("sync.retention_days", "0")  # purge in the pass that finalises
+        save_settings(kiosk_dir, KioskSettings(retention_days=0))  # purge in the pass that finalises
     finally:
         store.database.close()
 
@@ -167,7 +170,9 @@ def test_kill_9_at_random_points_then_a_clean_sync_delivers_each_record_once(tmp
     try:
         with FaultProxy(gateway.port, seed=SEED) as proxy:
             code = run("gateway", "enroll-code", "--data-dir", str(gateway_dir)).stdout.strip().splitlines()[-1]
-            enrolled = run("--data-dir", str(kiosk_dir), "enroll", "--server", proxy.url, "--code", code)
+            supervisor = next(nip for _, nip, role in DEMO_OFFICERS if role is Role.SUPERVISOR)
+            enrolled = run("--data-dir", str(kiosk_dir), "enroll", "--server", proxy.url, "--code", code,
+                           *credentials(supervisor), stdin=DEMO_PIN + "\n")
             assert enrolled.returncode == 0, enrolled.stderr
 
             rng = random.Random(SEED)

@@ -7,6 +7,7 @@ import pytest
 
 from client_fixtures import Kiosk, kiosk_cli
 from gateway_harness import RunningGateway
+from supervisor_credentials import PIN_LINE, credentials, prepare_accounts
 from kiosk.sync import sync_settings
 from kiosk.sync.enrollment import EnrolmentInputError, enroll
 from kiosk.sync.errors import CaptivePortal, NetworkUnavailable, NotEnrolled, RequestRejected
@@ -73,13 +74,17 @@ def test_an_unreachable_server_and_a_portal_are_typed(kiosk: Kiosk, portal) -> N
 
 def test_the_enroll_command(tmp_path, gateway: RunningGateway) -> None:
     data_dir = tmp_path / "cli-kiosk"
+    prepare_accounts(data_dir)
     code = gateway.store.new_enroll_code()
-    done = kiosk_cli("enroll", "--server", gateway.url, "--code", code, data_dir=data_dir)
+    done = kiosk_cli("enroll", "--server", gateway.url, "--code", code, *credentials(), data_dir=data_dir,
+                     stdin=PIN_LINE)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Kios terdaftar ke {gateway.url}.")
-    again = kiosk_cli("enroll", "--server", gateway.url, "--code", code, data_dir=data_dir)
+    again = kiosk_cli("enroll", "--server", gateway.url, "--code", code, *credentials(), data_dir=data_dir,
+                      stdin=PIN_LINE)
     assert again.returncode == 0, again.stderr
-    refused = kiosk_cli("enroll", "--server", gateway.url, "--code", "ABCD-EFGH-JKLM", data_dir=data_dir)
+    refused = kiosk_cli("enroll", "--server", gateway.url, "--code", "ABCD-EFGH-JKLM", *credentials(),
+                        data_dir=data_dir, stdin=PIN_LINE)
     assert refused.returncode == 2
     assert refused.stderr.startswith("Galat: Kode pendaftaran")
 

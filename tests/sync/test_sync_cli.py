@@ -1,7 +1,7 @@
 """``kiosk enroll``, ``kiosk sync --once | --status`` and ``kiosk export`` as an officer runs them,
 in subprocesses against a real gateway: both sides end up holding exactly the sealed set with the
 same receipt numbers, and an exported bundle imported at the gateway makes the later sync all
-duplicates."""
+duplicates. Enrolling and exporting take a supervisor's NIP, with the PIN on stdin."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ import pytest
 
 from client_fixtures import kiosk_cli
 from gateway_harness import RunningGateway
+from kiosk.demo_data import DEMO_OFFICERS, DEMO_PIN
+from kiosk.officers import Role
+from supervisor_credentials import PIN_LINE, credentials, prepare_accounts
+
+# demo-data makes a demo supervisor (and officers) with the demo PIN
+DEMO_SUPERVISOR = credentials(next(nip for _, nip, role in DEMO_OFFICERS if role is Role.SUPERVISOR))
+DEMO_PIN_LINE = DEMO_PIN + "\n"
 
 
 def json_lines(text: str) -> list[dict]:
@@ -31,7 +38,8 @@ def demo_kiosk(tmp_path: Path) -> Path:
 
 
 def enroll_cli(data_dir: Path, gateway: RunningGateway) -> None:
-    ok(kiosk_cli("enroll", "--server", gateway.url, "--code", gateway.store.new_enroll_code(), data_dir=data_dir))
+    ok(kiosk_cli("enroll", "--server", gateway.url, "--code", gateway.store.new_enroll_code(), *DEMO_SUPERVISOR,
+                 data_dir=data_dir, stdin=DEMO_PIN_LINE))
 
 
 def gateway_records(gateway: RunningGateway) -> dict[str, dict]:
@@ -85,7 +93,8 @@ def test_sync_once_offline_still_exits_0(demo_kiosk: Path, gateway: RunningGatew
 def test_export_then_import_then_sync_gives_duplicates_only(demo_kiosk: Path, gateway: RunningGateway,
                                                             tmp_path: Path) -> None:
     enroll_cli(demo_kiosk, gateway)
-    out = ok(kiosk_cli("export", "--to", str(tmp_path / "usb"), data_dir=demo_kiosk))
+    out = ok(kiosk_cli("export", "--to", str(tmp_path / "usb"), *DEMO_SUPERVISOR, data_dir=demo_kiosk,
+                       stdin=DEMO_PIN_LINE))
     bundle = Path(out.splitlines()[-1])
     assert bundle.parent == tmp_path / "usb" and bundle.name.endswith(".kiosk-bundle")
     assert out.startswith("20 data diekspor")
@@ -103,7 +112,9 @@ def test_export_then_import_then_sync_gives_duplicates_only(demo_kiosk: Path, ga
 
 
 def test_export_with_nothing_waiting(tmp_path: Path) -> None:
-    out = ok(kiosk_cli("export", "--to", str(tmp_path / "usb"), data_dir=tmp_path / "empty"))
+    prepare_accounts(tmp_path / "empty")
+    out = ok(kiosk_cli("export", "--to", str(tmp_path / "usb"), *credentials(), data_dir=tmp_path / "empty",
+                       stdin=PIN_LINE))
     assert out.startswith("Tidak ada data yang belum terkirim")
     assert not (tmp_path / "usb").exists() or not any((tmp_path / "usb").iterdir())
 
@@ -111,5 +122,6 @@ def test_export_with_nothing_waiting(tmp_path: Path) -> None:
 def test_export_to_an_unwritable_place(demo_kiosk: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "afile"
     blocker.write_text("not a folder")
-    done = kiosk_cli("export", "--to", str(blocker / "usb"), data_dir=demo_kiosk)
+    done = kiosk_cli("export", "--to", str(blocker / "usb"), *DEMO_SUPERVISOR, data_dir=demo_kiosk,
+                     stdin=DEMO_PIN_LINE)
     assert done.returncode == 2 and done.stderr.startswith("Galat: Berkas ekspor tidak bisa ditulis")

@@ -14,6 +14,7 @@ import pytest
 
 from client_fixtures import FaultTransport, Kiosk, add_demo_records
 from gateway_harness import MakeDevice, RunningGateway
+from kiosk.settings import KioskSettings, save_settings
 from kiosk.sync import outbox, sync_settings
 from kiosk.sync.errors import CaptivePortal, NetworkUnavailable, NotEnrolled, ServerBusy
 from kiosk.sync.gateway_records import list_records
@@ -275,7 +276,7 @@ def test_photos_are_purged_after_the_retention_time(enrolled: Kiosk, gateway: Ru
 
 def test_retention_is_a_setting(enrolled: Kiosk, gateway: RunningGateway) -> None:
     add_demo_records(enrolled, 2)
-    enrolled.store.set_setting(sync_settings.RETENTION_DAYS, "1")
+    save_settings(enrolled.store.database.path.parent, KioskSettings(retention_days=1))  # settings.toml
     enrolled.sync()
     enrolled.clock.advance(days=1)
     assert enrolled.sync().purged == 2

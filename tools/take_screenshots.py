@@ -8,6 +8,7 @@ Uses a throwaway data folder and the bundled demo video as the camera.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -23,6 +24,8 @@ from kiosk.officers import Role
 from kiosk.demo_data import make_demo_records
 from kiosk.paths import database_path
 from kiosk.regions import RegionTable
+from kiosk.secret_store import use_throwaway_keys
+from kiosk.settings import KioskSettings
 from kiosk.store import open_store
 from kiosk.ui.app import (
     build_window,
@@ -86,11 +89,13 @@ def shoot_face_guidance(app: QApplication, store) -> None:
 
 
 def main() -> int:
+    # Throwaway data folders: their keys may sit beside them (no keyring needed to take pictures).
+    os.environ.setdefault("KIOSK_KEY_BACKEND", "file")
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
     load_stylesheet(app)
     store = open_store(Path(tempfile.mkdtemp(prefix="kiosk-shots-")))
-    window = MainWindow(store, RegionTable.load(), camera_factory(store, demo=True))
+    window = MainWindow(store, RegionTable.load(), camera_factory(KioskSettings(), demo=True))
     window.setGeometry(0, 0, 1280, 800)
     window.show()
     shoot(app, window, "01-setup")
@@ -111,7 +116,8 @@ def main() -> int:
     window.stand_screen.kelurahan_box.setCurrentIndex(8)
     window.stand_screen.place_field.setText("Kantor Lurah Lubuk Buaya")
     shoot(app, window, "04-stand")
-    store.officers.add("Andi Saputra", "199205172019031004", "730164", Role.OFFICER)
+    store.officers.add("Andi Saputra", "199205172019031004", "730164", Role.OFFICER,
+                       by=store.officers.active()[0].officer_id)  # by the supervisor made above
     window.stand_screen.start_button.click()
     shoot(app, window, "05-home-empty")
 
@@ -152,10 +158,24 @@ def main() -> int:
     tally.date_from.setDate(tally.date_from.date().addDays(-3))
     tally.build()
     shoot(app, window, "18-supervisor-tally")
+    screen = window.supervisor_screen
+    screen.show_panel(screen.records_panel)
+    screen.records_panel.table.selectRow(0)
+    shoot(app, window, "19-supervisor-unsent-records")
+    screen.show_panel(screen.officers_panel)
+    screen.officers_panel.table.selectRow(0)
+    shoot(app, window, "20-supervisor-officers")
+    screen.show_panel(screen.settings_panel)
+    shoot(app, window, "21-supervisor-settings")
+    window.show_home()
+    window.lock()
+    shoot(app, window, "22-idle-lock")
     window.close()
     shoot_face_guidance(app, store)
 
-    demo = build_window(Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-")), demo=True)
+    demo_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-"))
+    use_throwaway_keys(demo_dir)  # as run_gui does for --demo
+    demo = build_window(demo_dir, demo=True)
     demo.setGeometry(0, 0, 1280, 800)
     demo.show()
     shoot(app, demo, "15-demo-sign-in")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.officers import Role
 from kiosk.record import Stand
 from kiosk.regions import RegionTable
+from kiosk.settings import KioskSettings
 from kiosk.store import open_store
 from kiosk.sync.enrollment import enroll
 from kiosk.ui.app import camera_factory, load_stylesheet
@@ -39,7 +40,7 @@ for i, nik in enumerate(["1371115708900001","1371110101850003","1371114512920007
     store.seal(CitizenDraft(nik=nik, email=f"warga{i}@example.com", phone="+6281234567890", consent=Consent("PDP-2026-1", store.clock()), photo_jpeg=synthetic_portrait(random.Random(i))), o.officer_id, Stand("Kantor Lurah Lubuk Buaya","13.71.11.1009","Lubuk Buaya"))
 enroll(store.database, store.keys, url, code)
 sync=SyncService(data, store.keys, 3600); sync.start()
-w=MainWindow(store, RegionTable.load(), camera_factory(store, True), sync=sync); w.setGeometry(0,0,1280,800); w.show()
+w=MainWindow(store, RegionTable.load(), camera_factory(KioskSettings(), True), sync=sync); w.setGeometry(0,0,1280,800); w.show()
 w.sign_in_screen.pin_field.setText("482915"); w.sign_in_screen.sign_in_button.click()
 w.home_screen.sync_button.click(); wait(3)
 w.home_screen.sync_button.click(); wait(3)  # second pass pulls the decisions

@@ -19,10 +19,12 @@ from kiosk.camera.face_analysis import FaceAnalyzer
 from kiosk.camera.frame_source import DeviceSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.errors import KioskError
-from kiosk.i18n import tr
+from kiosk.i18n import load_language, tr
 from kiosk.officers import Role
 from kiosk.paths import default_data_dir, resources_dir
 from kiosk.regions import RegionTable
+from kiosk.settings import KioskSettings, load_settings
+from kiosk.secret_store import backend_in_use, use_throwaway_keys
 from kiosk.store import Store, open_store
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.main_window import MainWindow
@@ -33,6 +35,7 @@ DEMO_PIN = "246810"
 DEMO_OFFICER = ("Petugas Demo", "199001012020121001")
 DEMO_SEED_RECORDS = 6
 READY_ENV = "KIOSK_EXIT_WHEN_READY"  # benchmarks: print the start-up time and quit
+EXIT_STARTUP_ERROR = 2  # as the CLI's expected errors: the kiosk could not open its data
 
 
 def demo_video_path() -> Path:
@@ -52,10 +55,10 @@ def shared_face_analyzer() -> Callable[[], FaceAnalyzer]:
     return get
 
 
-def camera_factory(store: Store, demo: bool):
+def camera_factory(settings: KioskSettings, demo: bool):
     """A function that makes a new camera thread (each retry opens the source anew)."""
-    reader = make_qr_reader(store.get_setting("qr_reader") or "zxing")
-    index = int(store.get_setting("camera_index") or 0)
+    reader = make_qr_reader(settings.qr_reader)
+    index = settings.camera_index
     analyzer = shared_face_analyzer()
 
     def make_camera() -> CameraThread:
@@ -82,20 +85,37 @@ def load_stylesheet(app: QApplication) -> None:
 
 def build_window(data_dir: Path, demo: bool) -> QMainWindow:
     try:
+        settings = load_settings(data_dir)
+        load_language(settings.language)
         store = open_store(data_dir)
         if demo and not store.officers.any_exists():
             prepare_demo(store)
     except KioskError as error:
-        screen = StartupErrorScreen(error)
-        window = QMainWindow()
-        window.setWindowTitle(tr("Kios IKD"))
-        window.setCentralWidget(screen)
-        screen.close_requested.connect(window.close)
-        return window
+        return startup_error_window(error)
     sync = SyncService(data_dir, store.keys)
     sync.start()
-    return MainWindow(store, RegionTable.load(), camera_factory(store, demo),
-                      demo_pin=DEMO_PIN if demo else None, sync=sync)
+    window = MainWindow(store, RegionTable.load(), camera_factory(settings, demo),
+                        demo_pin=DEMO_PIN if demo else None, sync=sync, settings=settings)
+    window.status.set_key_backend(backend_in_use(data_dir))
+    return window
+
+
+def startup_error_window(error: KioskError) -> QMainWindow:
+    """What is wrong and what to do, on screen and (for a kiosk started from a terminal or a
+    service log) on stderr, as the CLI says it."""
+    print(tr("Galat: {message}", message=error.message), file=sys.stderr)
+    if error.next_step:
+        print(error.next_step, file=sys.stderr)
+    screen = StartupErrorScreen(error)
+    window = QMainWindow()
+    window.setWindowTitle(tr("Kios IKD"))
+    window.setCentralWidget(screen)
+    screen.close_requested.connect(window.close)
+    return window
+
+
+def is_startup_error(window: QMainWindow) -> bool:
+    return isinstance(window.centralWidget(), StartupErrorScreen)
 
 
 def _quit_on_sigterm(app: QApplication) -> QTimer:
@@ -114,18 +134,22 @@ def run_gui(data_dir: Path | None, demo: bool) -> int:
     load_stylesheet(app)
     throwaway = Path(tempfile.mkdtemp(prefix="kiosk-ikd-demo-")) if demo else None
     try:
+        if throwaway is not None:
+            use_throwaway_keys(throwaway)  # no keyring needed; the keys go with the folder at exit
         window = build_window(throwaway or data_dir or default_data_dir(), demo)
+        failed = is_startup_error(window)
         window.resize(1280, 800)
         window.showMaximized()
         if os.environ.get(READY_ENV):
             app.processEvents()
             print(f"ready_ms={(time.perf_counter() - started) * 1000:.1f}", flush=True)
-            return 0
+            window.close()  # stops the sync thread: Qt aborts on a QThread destroyed while running
+            return EXIT_STARTUP_ERROR if failed else 0
         keep_alive = _quit_on_sigterm(app)
         code = app.exec()
         keep_alive.stop()
         window.close()
-        return code
+        return EXIT_STARTUP_ERROR if failed else code
     finally:
         if throwaway is not None:
             shutil.rmtree(throwaway, ignore_errors=True)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.record import UNSYNCED_STATES, Stand
 from kiosk.regions import RegionTable
+from kiosk.settings import KioskSettings
 from kiosk.store import Store
 from kiosk.ui.screens.citizen_flow_screen import CitizenFlowScreen
 from kiosk.ui.screens.home_screen import HomeScreen
@@ -17,15 +18,21 @@ from kiosk.ui.screens.sign_in_screen import SignInScreen
 from kiosk.ui.screens.stand_screen import StandScreen
 from kiosk.ui.screens.supervisor_screen import SupervisorScreen
 from kiosk.ui.sync_status import manual_sync_message, show_sync_outcome
+from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.sync_worker import SyncOutcome, SyncService
 from kiosk.ui.widgets.status_bar import KioskStatusBar
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None,
-                 sync: SyncService | None = None) -> None:
+                 sync: SyncService | None = None, settings: KioskSettings | None = None) -> None:
         super().__init__()
         self._sync = sync
+        self._demo = bool(demo_pin)
+        self.settings = settings or KioskSettings()
+        self._locked: tuple[Officer, QWidget] | None = None  # who was working, and where
+        self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
+        self.idle_watch.idle.connect(self.lock)
         self.setWindowTitle(tr("Kios IKD") + (" \u2014 " + tr("MODE DEMO") if demo_pin else ""))
         self._store = store
         self.officer: Officer | None = None
@@ -36,6 +43,7 @@ class MainWindow(QMainWindow):
         self.stand_screen = StandScreen(store, regions)
         self.home_screen = HomeScreen(store)
         self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
+        self.flow_screen.consent.set_retention_days(self.settings.retention_days)
         self.supervisor_screen = SupervisorScreen(store)
         self.pages = QStackedWidget()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
@@ -64,6 +72,7 @@ class MainWindow(QMainWindow):
         self.home_screen.sync_requested.connect(self._on_home_screen_sync_requested)
         self.home_screen.supervisor_requested.connect(self.show_supervisor)
         self.supervisor_screen.home_requested.connect(self.show_home)
+        self.supervisor_screen.settings_panel.settings_saved.connect(self.apply_settings)
         if self._sync is not None:
             self._sync.worker.sync_finished.connect(self._on_sync_worker_sync_finished)
 
@@ -87,15 +96,80 @@ class MainWindow(QMainWindow):
         """The supervisor's desk, for a signed-in supervisor only."""
         if self.officer is None or not self.officer.is_supervisor:
             return False
-        self.supervisor_screen.open_for(self.officer)
+        self.supervisor_screen.open_for(self.officer, self.settings)
         self.pages.setCurrentWidget(self.supervisor_screen)
         return True
 
-    def sign_out(self) -> None:
+    def sign_out(self) -> bool:
+        """Back to the sign-in screen, after a warning when records are not sent yet."""
+        if not self.confirm_leaving(tr("Keluar")):
+            return False
         self.flow_screen.stop_camera()
+        self.idle_watch.stop()
         self.officer = None
         self.status.set_officer("")
         self.show_sign_in()
+        return True
+
+    def lock(self) -> None:
+        """Nobody touched the kiosk for a while: the sign-in screen covers everything, the
+        camera goes off, and the citizen in progress waits for the same officer's PIN."""
+        if self.officer is None or self._locked is not None:
+            return
+        page = self.pages.currentWidget()
+        if page is self.flow_screen:
+            self.flow_screen.pause()
+        self._locked = (self.officer, page)
+        self.idle_watch.stop()
+        self.officer = None
+        self.status.set_officer("")
+        self.sign_in_screen.show_locked(self._locked[0].officer_id, self.settings.idle_lock_minutes)
+        self.pages.setCurrentWidget(self.sign_in_screen)
+
+    def is_locked(self) -> bool:
+        return self._locked is not None
+
+    def _resume_after_lock(self, officer: Officer) -> bool:
+        """True when ``officer`` is the one who was locked out: they are back where they were.
+        Another officer starts from home; the unsaved citizen is dropped, not shown to them."""
+        previous, page = self._locked
+        self._locked = None
+        if officer.officer_id != previous.officer_id:
+            if page is self.flow_screen:
+                self.flow_screen.discard()
+            return False
+        self.pages.setCurrentWidget(page)
+        if page is self.flow_screen:
+            self.flow_screen.resume()
+        return True
+
+    def apply_settings(self, settings: KioskSettings) -> None:
+        """Settings changed by the supervisor take effect now."""
+        self.settings = settings
+        self.idle_watch.set_timeout_ms(settings.idle_lock_minutes * 60_000)
+        self.flow_screen.consent.set_retention_days(settings.retention_days)
+
+    def confirm_leaving(self, action: str) -> bool:
+        """Ask before signing out or closing while records wait to be sent or a citizen is being
+        served; True when there is nothing to lose or the officer confirms."""
+        unsynced = 0 if self._demo else self._store.count_in_states(UNSYNCED_STATES)
+        serving = self.flow_screen.has_unsaved_citizen() and self.pages.currentWidget() is self.flow_screen
+        if not unsynced and not serving:
+            return True
+        lines = []
+        if serving:
+            lines.append(tr("Data warga yang sedang dilayani belum disimpan dan akan hilang."))
+        if unsynced:
+            lines.append(tr("{count} data warga belum terkirim ke Dukcapil. Data itu aman terenkripsi di kios "
+                            "ini dan terkirim otomatis saat ada jaringan; jangan hapus folder data atau "
+                            "instal ulang kios sebelum terkirim.", count=unsynced))
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Kios IKD"), "\n\n".join(lines), parent=self)
+        box.setInformativeText(tr("Tetap {action}?", action=action.lower()))
+        leave = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(tr("Batal"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.exec()
+        return box.clickedButton() is leave
 
     def refresh_queue_size(self) -> None:
         self.status.set_queue_size(self._store.count_in_states(UNSYNCED_STATES))
@@ -107,6 +181,9 @@ class MainWindow(QMainWindow):
     def _on_sign_in_screen_signed_in(self, officer: Officer) -> None:
         self.officer = officer
         self.status.set_officer(officer.name)
+        self.idle_watch.start()
+        if self._locked is not None and self._resume_after_lock(officer):
+            return
         self.stand = self._store.stand_for(self._store.clock().date())
         if self.stand is None:
             self.show_stand()
@@ -141,6 +218,11 @@ class MainWindow(QMainWindow):
             self.home_screen.refresh()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        # Only a person closing the window is asked; a shutdown (SIGTERM, tests) just closes.
+        if event.spontaneous() and self.officer is not None and not self.confirm_leaving(tr("Tutup aplikasi")):
+            event.ignore()
+            return
+        self.idle_watch.close()
         self.flow_screen.stop_camera()
         if self._sync is not None:
             self._sync.shutdown()

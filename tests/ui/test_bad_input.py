@@ -310,3 +310,27 @@ def test_no_photo_from_a_camera_that_stopped(make_desk, face_frames) -> None:
     desk.qtbot.mouseClick(flow.retry_camera_button, Qt.MouseButton.LeftButton)
     desk.take_photo()
     desk.next_step(flow.activation)
+
+
+def test_markup_in_a_gateway_reason_is_shown_as_written(make_desk) -> None:
+    """A rogue or broken gateway's reason text must not become a link or formatting on screen."""
+    from kiosk.demo_data import make_demo_records
+    from kiosk.ui.screens.home_screen import HomeScreen
+
+    desk = make_desk(demo_video=False)
+    desk.open_for_service()
+    [record] = make_demo_records(desk.store, 1, days=1, seed=3)
+    hostile = '<a href="http://evil.example/">Klik di sini</a> <b>segera</b>'
+    desk.store.database.execute("UPDATE records SET state = 'rejected', status_reason = ?, local_date = ? "
+                                "WHERE record_id = ?", (hostile, desk.store.clock().date().isoformat(),
+                                                        record.record_id))
+    home: HomeScreen = desk.window.home_screen
+    home.refresh()
+    tooltip = home.queue.item(0, 4).toolTip()
+    assert "<a href" not in tooltip and "&lt;a href=" in tooltip
+
+    desk.start_citizen()
+    desk.flow.identify._show_receipt(record.slip_no)
+    banner = desk.flow.identify.banner
+    assert hostile in banner.message_text()
+    assert banner._message.textFormat() == Qt.TextFormat.PlainText

@@ -129,6 +129,8 @@ def test_two_citizens_back_to_back_then_a_returning_one_is_flagged(serving, stor
     assert banner.isVisible() and banner.kind() == "warning"
     assert "sudah terdaftar" in banner.message_text() and first.slip_no in banner.message_text()
     assert "Tekan Lanjut lagi" in banner.next_step_text()
+    viewed = [e for e in store.audit.entries(limit=100) if e.event == "record_viewed"]
+    assert viewed and viewed[0].subject == first.record_id  # who looked at whose record: audited
     desk.enter()
     assert desk.step() is flow.identify
     desk.next_step(flow.contact)

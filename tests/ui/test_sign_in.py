@@ -69,10 +69,11 @@ def test_stand_is_remembered_for_the_day(make_desk) -> None:
     desk.choose_stand(place=PLACE)
     home = desk.window.home_screen
 
-    # Sign out by keyboard: Tab past "Ganti tempat" to "Keluar", Space.
+    # Sign out by keyboard: Tab past "Ganti tempat" and "Supervisor" to "Keluar", Space.
     assert desk.focused() is home.serve_button
     desk.tab(home.sync_button)
     desk.tab(home.stand_button)
+    desk.tab(home.supervisor_button)  # a supervisor signed in
     desk.tab(home.sign_out_button)
     desk.press(Qt.Key.Key_Space)
     assert desk.page is desk.window.sign_in_screen

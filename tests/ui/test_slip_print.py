@@ -55,6 +55,8 @@ def test_saved_step_prints_the_slip_through_qprinter(serving, tmp_path) -> None:
     assert saved.print_slip(pdf_printer(str(printed)))
     assert saved.banner.kind() == "success" and record.slip_no in saved.banner.message_text()
     assert_slip(printed, record.slip_no)
+    printed_events = [e for e in desk.store.audit.entries(limit=100) if e.event == "record_printed"]
+    assert [e.subject for e in printed_events] == [record.record_id]
 
 
 def test_f6_without_a_printer_says_what_to_do_and_the_desk_goes_on(serving, monkeypatch) -> None:

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.regions import RegionTable
+from kiosk.settings import KioskSettings
 from kiosk.sync.enrollment import enroll
 from kiosk.ui.app import camera_factory
 from kiosk.ui.main_window import MainWindow
@@ -61,7 +62,7 @@ def synced_desk(make_desk, store, data_dir, show_window):
     def make():
         sync = SyncService(data_dir, store.keys, interval_seconds=3600)  # passes only when asked
         sync.start()
-        window = show_window(MainWindow(store, RegionTable.load(), camera_factory(store, demo=True), sync=sync))
+        window = show_window(MainWindow(store, RegionTable.load(), camera_factory(KioskSettings(), demo=True), sync=sync))
         return make_desk(window=window)
     return make
 

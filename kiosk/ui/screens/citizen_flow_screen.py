@@ -54,6 +54,8 @@ class CitizenFlowScreen(QWidget):
         self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
                                       self.activation, self.saved]
         self.identify.contact_scanned.connect(self.contact.prefill)
+        self.identify.record_viewed.connect(self._on_identify_record_viewed)
+        self.saved.slip_printed.connect(self._on_saved_slip_printed)
         self.face.camera_mode_requested.connect(self._on_face_camera_mode_requested)
         self.stack = QStackedWidget()
         for step in self.steps:
@@ -169,6 +171,38 @@ class CitizenFlowScreen(QWidget):
 
     def _draft_started(self) -> bool:
         return bool(self.identify.nik_field.text() or self.draft.nik)
+
+    def has_unsaved_citizen(self) -> bool:
+        """A citizen is being served and their data is not sealed yet."""
+        return self.current_step() is not self.saved and self._draft_started()
+
+    def _on_identify_record_viewed(self, record_id: str) -> None:
+        if self._officer is not None:
+            self._store.note_viewed(record_id, self._officer.officer_id)
+
+    def _on_saved_slip_printed(self, record_id: str) -> None:
+        if self._officer is not None:
+            self._store.note_printed(record_id, self._officer.officer_id)
+
+    # -- the screen lock -----------------------------------------------------------------------
+    def pause(self) -> None:
+        """The screen locks: the camera goes off, the draft and the step stay as they are."""
+        self.stop_camera()
+
+    def resume(self) -> None:
+        """The same officer is back: the camera again, on the step where they were."""
+        self.restart_camera()
+
+    def discard(self) -> None:
+        """Another officer unlocked: the citizen's unsaved data is dropped, never shown to them."""
+        self.stop_camera()
+        self.current_step().leave()
+        self.draft = CitizenDraft()
+        for step in self.steps:
+            reset = getattr(step, "reset", None)
+            if reset:
+                reset()
+        self.identify.nik_field.clear()
 
     def finish(self) -> None:
         self.stop_camera()

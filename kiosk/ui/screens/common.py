@@ -39,6 +39,15 @@ def button(text: str, primary: bool = False, name: str = "") -> QPushButton:
     return widget
 
 
+def pin_field() -> QLineEdit:
+    """A PIN field: digits, hidden as typed."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(12)
+    field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+    return field
+
+
 def mark_invalid(field: QLineEdit, invalid: bool) -> None:
     """Red border on a field whose content was refused (the banner says why)."""
     field.setProperty("invalid", invalid)

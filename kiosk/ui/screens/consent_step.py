@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout
 
-from kiosk.consent import CONSENT_VERSION, consent_text
+from kiosk.consent import DEFAULT_PHOTO_RETENTION_DAYS, consent_text, consent_version
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft, Consent
 from kiosk.ui.screens.common import title
@@ -19,13 +19,15 @@ class ConsentStep(FlowStep):
         super().__init__(parent)
         self.step_title = tr("Persetujuan")
         self._clock = clock
-        text = QLabel(consent_text())
+        self.retention_days = DEFAULT_PHOTO_RETENTION_DAYS
+        self.text = text = QLabel()
         text.setWordWrap(True)
         text.setObjectName("card")
         text.setStyleSheet("padding: 18px; font-size: 16pt;")
         self.agree_box = QCheckBox(tr("Warga sudah membaca atau dibacakan, dan setuju."))
-        version = QLabel(tr("Versi naskah: {version}", version=CONSENT_VERSION))
+        self.version = version = QLabel()
         version.setObjectName("hint")
+        self.set_retention_days(self.retention_days)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 20, 40, 20)
         layout.addWidget(title(tr("Persetujuan pemrosesan data pribadi")))
@@ -34,6 +36,12 @@ class ConsentStep(FlowStep):
         layout.addWidget(version)
         layout.addWidget(self.banner)
         layout.addStretch(1)
+
+    def set_retention_days(self, days: int) -> None:
+        """The retention setting changed: the citizen reads the new number, the record stores it."""
+        self.retention_days = days
+        self.text.setText(consent_text(days))
+        self.version.setText(tr("Versi naskah: {version}", version=consent_version(days)))
 
     def enter(self, draft: CitizenDraft) -> None:
         self.agree_box.setChecked(draft.consent is not None)
@@ -47,7 +55,7 @@ class ConsentStep(FlowStep):
             return False
         self.banner.clear()
         if draft.consent is None:
-            draft.consent = Consent(CONSENT_VERSION, self._clock())
+            draft.consent = Consent(consent_version(self.retention_days), self._clock())
         return True
 
     def reset(self) -> None:

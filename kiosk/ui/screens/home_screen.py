@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -26,6 +27,11 @@ from kiosk.ui.widgets.banner import Banner
 
 
 ATTENTION_STATES = frozenset({RecordState.REJECTED, RecordState.QUARANTINED})  # the citizen must act
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` as written: a gateway's reason is never read as markup."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def _local_time(created_at_utc: str) -> str:
@@ -63,17 +69,19 @@ class HomeScreen(QWidget):
         self.queue_title.setStyleSheet("font-weight: 700;")
         self.queue = self._make_table()
 
-        actions = QHBoxLayout()
+        actions = QHBoxLayout()  # what the officer does all day, large
         actions.addWidget(self.serve_button, 2)
         actions.addWidget(self.sync_button, 1)
-        actions.addWidget(self.stand_button, 1)
-        actions.addWidget(self.supervisor_button, 1)
-        actions.addWidget(self.sign_out_button, 1)
+        session = QHBoxLayout()  # what they do once or twice a day, smaller and to the right
+        session.addStretch(1)
+        for widget in (self.stand_button, self.supervisor_button, self.sign_out_button):
+            session.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 20)
         layout.addWidget(self.greeting)
         layout.addWidget(self.stand_label)
         layout.addLayout(actions)
+        layout.addLayout(session)
         layout.addWidget(self.sync_banner)
         layout.addWidget(self.queue_title)
         layout.addWidget(self.queue, 1)
@@ -105,7 +113,7 @@ class HomeScreen(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if record.status_reason:  # Dukcapil's reason and the remedy, for the officer to read out
-                    item.setToolTip("\n".join(filter(None, (record.status_reason, record.remedy))))
+                    item.setToolTip(plain_tooltip("\n".join(filter(None, (record.status_reason, record.remedy)))))
                 if record.state in ATTENTION_STATES:
                     item.setForeground(QColor("#b3261e"))
                 self.queue.setItem(row, column, item)

@@ -21,6 +21,7 @@ from kiosk.ui.widgets.camera_view import CameraView
 
 class IdentifyStep(FlowStep):
     contact_scanned = Signal(object)  # ScannedIdentity with email/phone to prefill
+    record_viewed = Signal(str)  # record_id of an earlier record shown to the officer (audited)
 
     def __init__(self, store: Store, regions: RegionTable, parent=None) -> None:
         super().__init__(parent)
@@ -105,6 +106,7 @@ class IdentifyStep(FlowStep):
         earlier = self._earlier_records(result.nik)
         if earlier:
             latest = earlier[0]
+            self.record_viewed.emit(latest.record_id)
             self.banner.show_message(
                 "warning",
                 tr("NIK ini sudah terdaftar di kios ini ({date}, {state}, tanda terima {slip}).",
@@ -125,6 +127,7 @@ class IdentifyStep(FlowStep):
             self.banner.show_message("warning", tr("Tanda terima {slip} tidak ada di kios ini.", slip=slip_no),
                                      tr("Mungkin dibuat di kios lain. Ketik NIK warga untuk mencari."))
             return
+        self.record_viewed.emit(record.record_id)
         kind = "warning" if record.state is RecordState.REJECTED else "info"
         message = tr("Tanda terima {slip}: {state}.", slip=slip_no, state=state_label(record.state))
         if record.status_reason:

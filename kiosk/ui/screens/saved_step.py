@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout
@@ -34,6 +34,8 @@ def _os_reason(error: OSError) -> str:
 
 
 class SavedStep(FlowStep):
+    slip_printed = Signal(str)  # record_id whose slip was printed or saved as PDF (audited)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.step_title = tr("Tersimpan")
@@ -92,6 +94,7 @@ class SavedStep(FlowStep):
         except PrintError as error:
             self.banner.show_error(error)
             return False
+        self.slip_printed.emit(self.record.record_id)
         self.banner.show_message("success", tr("Tanda terima {slip} dikirim ke printer.",
                                                slip=self.record.slip_no),
                                  tr("Serahkan tanda terima kepada warga."))
@@ -128,6 +131,7 @@ class SavedStep(FlowStep):
                                                  reason=_os_reason(error)),
                                      tr("Pilih folder lain atau flashdisk lain lalu coba lagi."))
             return None
+        self.slip_printed.emit(self.record.record_id)
         self.banner.show_message("success", tr("PDF tanda terima disimpan: {path}", path=str(written)),
                                  tr("Cetak file ini dari komputer lain bila perlu."))
         return written

@@ -9,7 +9,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.officers import AccountError, Role
 from kiosk.store import Store
-from kiosk.ui.screens.common import button, lay_out_form_page
+from kiosk.ui.screens.common import button, lay_out_form_page, pin_field
 from kiosk.ui.widgets.banner import Banner
 
 
@@ -23,8 +23,8 @@ class SetupScreen(QWidget):
         self.nip_field = QLineEdit()
         self.nip_field.setMaxLength(18)
         self.nip_field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
-        self.pin_field = self._pin_field()
-        self.pin_again_field = self._pin_field()
+        self.pin_field = pin_field()
+        self.pin_again_field = pin_field()
         self.banner = Banner()
         self.create_button = button(tr("Buat akun supervisor"), primary=True)
         self.create_button.clicked.connect(self._on_create_clicked)
@@ -37,14 +37,6 @@ class SetupScreen(QWidget):
             [(tr("Nama lengkap"), self.name_field), (tr("NIP (18 angka)"), self.nip_field),
              (tr("PIN (6-12 angka)"), self.pin_field), (tr("Ulangi PIN"), self.pin_again_field)],
             self.banner, self.create_button)
-
-    @staticmethod
-    def _pin_field() -> QLineEdit:
-        field = QLineEdit()
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        field.setMaxLength(12)
-        field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
-        return field
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

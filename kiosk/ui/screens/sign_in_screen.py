@@ -52,6 +52,15 @@ class SignInScreen(QWidget):
         if index >= 0:
             self.officer_box.setCurrentIndex(index)
 
+    def show_locked(self, officer_id: int, minutes: int) -> None:
+        """The lock screen: the officer who was here is chosen; their work waits for their PIN."""
+        self.refresh()
+        self.select_officer(officer_id)
+        self.banner.show_message(
+            "info", tr("Layar dikunci karena tidak dipakai {minutes} menit.", minutes=minutes),
+            tr("Ketik PIN untuk melanjutkan tepat di langkah terakhir. Data warga yang sedang dilayani "
+               "tidak hilang, tetapi dibuang bila petugas lain yang masuk."))
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self.pin_field.setFocus()

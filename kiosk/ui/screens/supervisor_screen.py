@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.store import Store
+from kiosk.settings import KioskSettings
 from kiosk.ui.screens.common import button, title
+from kiosk.ui.screens.officers_panel import OfficersPanel
+from kiosk.ui.screens.records_panel import RecordsPanel
+from kiosk.ui.screens.settings_panel import SettingsPanel
 from kiosk.ui.screens.tally_panel import TallyPanel
 
 
@@ -22,8 +26,17 @@ class SupervisorScreen(QWidget):
         self._store = store
         self.officer: Officer | None = None
         self.tally_panel = TallyPanel(store)
+        self.officers_panel = OfficersPanel(store)
+        self.settings_panel = SettingsPanel(store, store.database.path.parent)
+        self.records_panel = RecordsPanel(store)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.tally_panel, tr("Rekap harian"))
+        self._pages: dict[QWidget, QScrollArea] = {}
+        for panel, label in ((self.tally_panel, tr("Rekap harian")),
+                             (self.records_panel, tr("Data belum terkirim")),
+                             (self.officers_panel, tr("Akun petugas")),
+                             (self.settings_panel, tr("Pengaturan"))):
+            self._pages[panel] = self._scrolling(panel)
+            self.tabs.addTab(self._pages[panel], label)
         self.back_button = button(tr("Kembali ke beranda (Esc)"))
         self.back_button.clicked.connect(self.home_requested)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.home_requested.emit)
@@ -35,7 +48,25 @@ class SupervisorScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
 
-    def open_for(self, officer: Officer) -> None:
+    @staticmethod
+    def _scrolling(panel: QWidget) -> QScrollArea:
+        """A panel taller than a small screen scrolls instead of pushing the status bar away."""
+        area = QScrollArea()
+        area.setWidget(panel)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        return area
+
+    def show_panel(self, panel: QWidget) -> None:
+        self.tabs.setCurrentWidget(self._pages[panel])
+
+    def current_panel(self) -> QWidget:
+        return self.tabs.currentWidget().widget()
+
+    def open_for(self, officer: Officer, settings: KioskSettings) -> None:
         self.officer = officer
         self.tally_panel.refresh(officer.officer_id)
+        self.officers_panel.refresh(officer.officer_id)
+        self.records_panel.refresh(officer.officer_id)
+        self.settings_panel.show_settings(settings, officer.officer_id)
         self.tabs.setCurrentIndex(0)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.audit import AuditEvent
 from kiosk.i18n import tr
 from kiosk.reports.id_format import period_id
 from kiosk.reports.tally_csv import save_tally_csv
@@ -80,11 +81,15 @@ class TallyPanel(QWidget):
         self.preview = QScrollArea()
         self.preview.setWidget(pages)
         self.preview.setWidgetResizable(True)
+        self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # pages fit the width
         self.preview.setStyleSheet("QScrollArea { background: #6b7480; }")
 
+        period = QHBoxLayout()
+        period.addWidget(self.date_from, 1)
+        period.addWidget(QLabel(tr("s.d.")))
+        period.addWidget(self.date_to, 1)
         form = QFormLayout()
-        form.addRow(tr("Dari tanggal"), self.date_from)
-        form.addRow(tr("Sampai tanggal"), self.date_to)
+        form.addRow(tr("Tanggal"), period)
         form.addRow(tr("Petugas"), self.officer_combo)
         form.addRow(tr("Tempat layanan"), self.stand_combo)
         outputs = QGridLayout()
@@ -204,7 +209,7 @@ class TallyPanel(QWidget):
         except PrintError as error:
             self.banner.show_error(error)
             return False
-        self._store_event("tally_printed")
+        self._store_event(AuditEvent.TALLY_PRINTED)
         self.banner.show_message("success", tr("Rekap ({pages} halaman) dikirim ke printer.", pages=pages),
                                  tr("Tanda tangani di kolom Petugas, Supervisor dan Camat."))
         return True
@@ -264,12 +269,10 @@ class TallyPanel(QWidget):
             self.banner.show_message("error", tr("Berkas tidak bisa disimpan: {reason}", reason=_os_reason(error)),
                                      tr("Pilih folder lain atau flashdisk lain lalu coba lagi."))
             return None
-        self._store_event("tally_exported")
+        self._store_event(AuditEvent.TALLY_EXPORTED)
         self.banner.show_message("success", done.format(path=str(path)),
                                  tr("Kirim berkas ini ke kecamatan atau cetak dari komputer lain."))
         return path
 
-    def _store_event(self, event: str) -> None:
-        audit = getattr(self._store, "audit", None)
-        if audit is not None:
-            audit.append(event, officer_id=self.officer_id)
+    def _store_event(self, event: AuditEvent) -> None:
+        self._store.audit.append(event, officer_id=self.officer_id)

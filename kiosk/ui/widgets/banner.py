@@ -15,9 +15,12 @@ class Banner(QFrame):
         super().__init__(parent)
         self._message = QLabel()
         self._message.setWordWrap(True)
+        # Plain text only: a reason sent by a gateway must never become markup or a link.
+        self._message.setTextFormat(Qt.TextFormat.PlainText)
         self._message.setStyleSheet("font-weight: 700;")
         self._next_step = QLabel()
         self._next_step.setWordWrap(True)
+        self._next_step.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.addWidget(self._message)

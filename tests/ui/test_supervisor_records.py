@@ -1,0 +1,87 @@
+"""Record decisions on the supervisor's desk: erase an unsent record at the citizen's request
+(photo and personal fields gone, tally still counts it, audited), a record on its way to the
+server cannot be erased, and a quarantined record goes back to the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kiosk.audit import AuditEvent
+from kiosk.record import RecordState
+from kiosk.reports.tally_data import build_tally
+
+NIK = "1371115708900001"
+
+
+def records_panel(desk):
+    desk.window.show_home()
+    desk.press(Qt.Key.Key_F9)
+    screen = desk.window.supervisor_screen
+    screen.show_panel(screen.records_panel)
+    return screen.records_panel
+
+
+def photo_count(store, record_id: str) -> int:
+    return store.database.execute("SELECT COUNT(*) FROM photos WHERE record_id = ?", (record_id,)).fetchone()[0]
+
+
+def test_supervisor_erases_an_unsent_record_on_request(serving) -> None:
+    desk = serving
+    record = desk.serve_citizen(NIK, "siti.rahma@example.com", "081234567890")
+    desk.flow.finish()
+    panel = records_panel(desk)
+    assert panel.table.rowCount() == 1
+    assert panel.table.item(0, 2).text() == record.nik_masked != NIK  # masked only
+
+    asked: list[str] = []
+    panel.confirm = lambda question: asked.append(question) or False  # the supervisor says no first
+    panel.select(record.record_id)
+    desk.qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
+    assert record.slip_no in asked[0]
+    assert photo_count(desk.store, record.record_id) == 1  # nothing happened
+
+    panel.confirm = lambda question: True
+    desk.qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
+    assert panel.banner.kind() == "success", panel.banner.message_text()
+    assert panel.table.rowCount() == 0
+    assert photo_count(desk.store, record.record_id) == 0
+    assert desk.store.get(record.record_id).state is RecordState.PURGED
+    assert desk.store.find_by_nik(NIK) == []
+    tally = build_tally(desk.store, dt.date.fromisoformat(record.local_date))
+    assert tally.total == 1  # the tombstone is still counted
+    erased = [e for e in desk.store.audit.entries(limit=100) if e.event == AuditEvent.RECORD_ERASED.value]
+    assert erased and erased[0].subject == record.record_id and "citizen_request" in str(erased[0].details)
+
+
+def test_a_record_being_sent_cannot_be_erased(serving) -> None:
+    desk = serving
+    record = desk.serve_citizen(NIK, "siti.rahma@example.com", "081234567890")
+    desk.flow.finish()
+    lease = (desk.store.clock() + dt.timedelta(minutes=5)).isoformat()
+    desk.store.database.execute("UPDATE outbox SET lease_until = ? WHERE record_id = ?", (lease, record.record_id))
+    panel = records_panel(desk)
+    panel.confirm = lambda question: True
+    panel.select(record.record_id)
+    assert not panel.erase_selected()
+    assert panel.banner.kind() == "error" and "dikirim" in panel.banner.message_text()
+    assert photo_count(desk.store, record.record_id) == 1
+
+
+def test_a_quarantined_record_goes_back_to_the_queue(serving) -> None:
+    desk = serving
+    record = desk.serve_citizen(NIK, "siti.rahma@example.com", "081234567890")
+    desk.flow.finish()
+    desk.store.transition(record.record_id, RecordState.QUARANTINED, "Hash tidak cocok")
+    panel = records_panel(desk)
+    panel.select(record.record_id)
+    assert panel.resend_button.isEnabled()
+    desk.qtbot.mouseClick(panel.resend_button, Qt.MouseButton.LeftButton)
+    assert panel.banner.kind() == "success", panel.banner.message_text()
+    assert desk.store.get(record.record_id).state is RecordState.QUEUED
+    [(due, strikes)] = desk.store.database.execute(
+        "SELECT next_attempt_at, strikes FROM outbox WHERE record_id = ?", (record.record_id,)).fetchall()
+    assert due is not None and strikes == 0  # the uploader takes it on its next pass
+    released = [e for e in desk.store.audit.entries(limit=100) if e.event == AuditEvent.RECORD_RELEASED.value]
+    assert released and released[0].subject == record.record_id

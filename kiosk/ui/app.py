@@ -3,8 +3,11 @@ and runs the Qt event loop. Nothing else in the kiosk creates long-lived objects
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import shutil
+import sqlite3
 import signal
 import sys
 import tempfile
@@ -15,11 +18,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from kiosk.backup import backup_database
 from kiosk.camera.face_analysis import FaceAnalyzer
 from kiosk.camera.frame_source import DeviceSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.errors import KioskError
 from kiosk.i18n import load_language, tr
+from kiosk.logs import setup_logging
 from kiosk.officers import Role
 from kiosk.paths import default_data_dir, resources_dir
 from kiosk.regions import RegionTable
@@ -27,9 +32,12 @@ from kiosk.settings import KioskSettings, load_settings
 from kiosk.secret_store import backend_in_use, use_throwaway_keys
 from kiosk.store import Store, open_store
 from kiosk.ui.camera_thread import CameraThread
+from kiosk.ui.crash_guard import CrashGuard
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.screens.startup_error_screen import StartupErrorScreen
 from kiosk.ui.sync_worker import SyncService
+
+log = logging.getLogger(__name__)
 
 DEMO_PIN = "246810"
 DEMO_OFFICER = ("Petugas Demo", "199001012020121001")
@@ -97,7 +105,31 @@ def build_window(data_dir: Path, demo: bool) -> QMainWindow:
     window = MainWindow(store, RegionTable.load(), camera_factory(settings, demo),
                         demo_pin=DEMO_PIN if demo else None, sync=sync, settings=settings)
     window.status.set_key_backend(backend_in_use(data_dir))
+    guard = CrashGuard(data_dir, window)
+    guard.crashed.connect(window.recover_from_crash)
+    window.crash_guard = guard
+    start_daily_backup(window, data_dir)
     return window
+
+
+def start_daily_backup(window: QMainWindow, data_dir: Path) -> QTimer:
+    """Today's backup now (if not made yet), then a check every hour: a kiosk left on overnight
+    still gets the next day's copy."""
+    def backup() -> None:
+        try:
+            made = backup_database(data_dir, dt.date.today())
+        except (OSError, sqlite3.Error) as error:  # a backup that fails must not stop the desk
+            log.warning("daily backup failed: %s", type(error).__name__)
+            return
+        if made is not None:
+            log.info("daily backup written: %s", made.name)
+
+    timer = QTimer(window)
+    timer.setInterval(60 * 60 * 1000)
+    timer.timeout.connect(backup)
+    timer.start()
+    QTimer.singleShot(0, window, backup)
+    return timer
 
 
 def startup_error_window(error: KioskError) -> QMainWindow:
@@ -136,8 +168,13 @@ def run_gui(data_dir: Path | None, demo: bool) -> int:
     try:
         if throwaway is not None:
             use_throwaway_keys(throwaway)  # no keyring needed; the keys go with the folder at exit
-        window = build_window(throwaway or data_dir or default_data_dir(), demo)
+        folder = throwaway or data_dir or default_data_dir()
+        setup_logging(folder)
+        window = build_window(folder, demo)
         failed = is_startup_error(window)
+        guard = getattr(window, "crash_guard", None)
+        if guard is not None:
+            sys.excepthook = guard.handle  # an exception in any screen: log, report, back home
         window.resize(1280, 800)
         window.showMaximized()
         if os.environ.get(READY_ENV):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
+from kiosk.disk_guard import check_room_for_new_record
+from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.record import UNSYNCED_STATES, Stand
@@ -31,6 +33,9 @@ class MainWindow(QMainWindow):
         self._demo = bool(demo_pin)
         self.settings = settings or KioskSettings()
         self._locked: tuple[Officer, QWidget] | None = None  # who was working, and where
+        self._recovering = False
+        self.crash_box: QMessageBox | None = None
+        self.crash_guard = None  # set by the composition root (kiosk/ui/app.py)
         self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
         self.idle_watch.idle.connect(self.lock)
         self.setWindowTitle(tr("Kios IKD") + (" \u2014 " + tr("MODE DEMO") if demo_pin else ""))
@@ -44,6 +49,7 @@ class MainWindow(QMainWindow):
         self.home_screen = HomeScreen(store)
         self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
         self.flow_screen.consent.set_retention_days(self.settings.retention_days)
+        self.flow_screen.saved.paper = self.settings.slip_paper
         self.supervisor_screen = SupervisorScreen(store)
         self.pages = QStackedWidget()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
@@ -143,11 +149,37 @@ class MainWindow(QMainWindow):
             self.flow_screen.resume()
         return True
 
+    def recover_from_crash(self, code: str) -> None:
+        """An exception nobody caught (CrashGuard): back to a safe screen, the camera off, the
+        unsaved citizen dropped; sealed records are in the database and untouched."""
+        if self._recovering:
+            return  # the recovery itself failed: stay where we are rather than loop
+        self._recovering = True
+        try:
+            self.flow_screen.discard()
+            if self.officer is not None:
+                self.show_home()
+                self.home_screen.show_sync_result(
+                    "error", tr("Terjadi kesalahan tak terduga (kode {code}). Data yang sudah tersimpan aman.",
+                                code=code),
+                    tr("Layani warga itu lagi dari awal. Bila terulang, hubungi dukungan teknis dan sebutkan "
+                       "kode ini."))
+            elif not self.is_locked():
+                self.show_sign_in()
+            self.crash_box = QMessageBox(QMessageBox.Icon.Warning, tr("Kios IKD"),
+                                         tr("Maaf, terjadi kesalahan tak terduga. Kios kembali ke beranda; data "
+                                            "yang sudah tersimpan aman."), parent=self)
+            self.crash_box.setInformativeText(tr("Kode untuk dukungan teknis: {code}", code=code))
+            self.crash_box.open()  # not modal-blocking: the kiosk goes on behind it
+        finally:
+            self._recovering = False
+
     def apply_settings(self, settings: KioskSettings) -> None:
         """Settings changed by the supervisor take effect now."""
         self.settings = settings
         self.idle_watch.set_timeout_ms(settings.idle_lock_minutes * 60_000)
         self.flow_screen.consent.set_retention_days(settings.retention_days)
+        self.flow_screen.saved.paper = settings.slip_paper
 
     def confirm_leaving(self, action: str) -> bool:
         """Ask before signing out or closing while records wait to be sent or a citizen is being
@@ -195,6 +227,11 @@ class MainWindow(QMainWindow):
         self.show_home()
 
     def _on_home_screen_serve_requested(self) -> None:
+        try:
+            check_room_for_new_record(self._store.database.path.parent, self.settings.min_free_disk_mb)
+        except KioskError as error:
+            self.home_screen.show_sync_result("error", error.message, error.next_step)
+            return
         self.pages.setCurrentWidget(self.flow_screen)
         self.flow_screen.start(self.officer, self.stand)
 

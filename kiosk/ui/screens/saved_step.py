@@ -40,6 +40,7 @@ class SavedStep(FlowStep):
         super().__init__(parent)
         self.step_title = tr("Tersimpan")
         self.record: RecordSummary | None = None
+        self.paper = "a6"  # of the saved PDF (settings.toml: slip_paper)
         self.state_label = QLabel(tr("Tersimpan"))
         self.state_label.setObjectName("bigstate")
         self.slip_label = QLabel()
@@ -125,7 +126,7 @@ class SavedStep(FlowStep):
                 return None
             path = Path(chosen)
         try:
-            written = save_slip_pdf(self.record, path)
+            written = save_slip_pdf(self.record, path, self.paper)
         except OSError as error:
             self.banner.show_message("error", tr("PDF tanda terima tidak bisa disimpan: {reason}",
                                                  reason=_os_reason(error)),

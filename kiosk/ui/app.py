@@ -135,6 +135,7 @@ def start_daily_backup(window: QMainWindow, data_dir: Path) -> QTimer:
 def startup_error_window(error: KioskError) -> QMainWindow:
     """What is wrong and what to do, on screen and (for a kiosk started from a terminal or a
     service log) on stderr, as the CLI says it."""
+    log.error("start-up refused (%s): %s", type(error).__name__, error.message)
     print(tr("Galat: {message}", message=error.message), file=sys.stderr)
     if error.next_step:
         print(error.next_step, file=sys.stderr)

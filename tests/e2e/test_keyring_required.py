@@ -167,7 +167,7 @@ def test_a_demo_starts_without_a_keyring_and_labels_its_keys(tmp_path: Path,
 
 def test_a_broken_settings_file_stops_the_kiosk_with_the_key_named(tmp_path: Path) -> None:
     """The GUI start-up path: settings.toml with a value out of range -> the start-up error
-    screen (and stderr) name the key; nothing is written to the data folder."""
+    screen (and stderr) name the key; no database or keys are made (only the log of why)."""
     data = tmp_path / "data"
     data.mkdir()
     (data / "settings.toml").write_text("idle_lock_minutes = 0\n", encoding="utf-8")
@@ -176,4 +176,4 @@ def test_a_broken_settings_file_stops_the_kiosk_with_the_key_named(tmp_path: Pat
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "idle_lock_minutes paling kecil 1" in done.stderr
-    assert sorted(p.name for p in data.iterdir()) == ["settings.toml"]
+    assert sorted(p.name for p in data.iterdir()) == ["logs", "settings.toml"]

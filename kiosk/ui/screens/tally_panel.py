@@ -25,11 +25,8 @@ from PySide6.QtWidgets import (
 from kiosk.audit import AuditEvent
 from kiosk.i18n import tr
 from kiosk.reports.id_format import period_id
-from kiosk.reports.tally_csv import save_tally_csv
 from kiosk.reports.tally_data import Tally, build_tally, load_targets, stands_seen, targets_path_for
-from kiosk.reports.tally_pdf import tally_pdf
 from kiosk.store import Store
-from kiosk.ui.pdf_printing import page_images, print_pdf
 from kiosk.ui.slip_printer import PrintError, default_printer
 from kiosk.ui.screens.common import button, hint
 from kiosk.ui.widgets.banner import Banner
@@ -159,6 +156,9 @@ class TallyPanel(QWidget):
                                      tr("Perbaiki CSV sasaran (kolom code,name,eligible) atau hubungi "
                                         "admin kecamatan."))
             return None
+        from kiosk.reports.tally_pdf import tally_pdf  # reportlab loads when a tally is made, not at start-up
+        from kiosk.ui.pdf_printing import page_images
+
         self.tally = build_tally(self._store, date_from, date_to, self.officer_combo.currentData(),
                                  self.stand_combo.currentData(), targets=targets)
         self.pdf = tally_pdf(self.tally)
@@ -204,6 +204,8 @@ class TallyPanel(QWidget):
     def print_to(self, printer: QPrinter) -> bool:
         if self.pdf is None:
             return False
+        from kiosk.ui.pdf_printing import print_pdf
+
         try:
             pages = print_pdf(self.pdf, printer, self._doc_name())
         except PrintError as error:
@@ -237,6 +239,8 @@ class TallyPanel(QWidget):
             return False
         dialog = QPrintPreviewDialog(printer, self)
         dialog.setWindowTitle(tr("Pratinjau cetak rekap"))
+        from kiosk.ui.pdf_printing import print_pdf
+
         dialog.paintRequested.connect(lambda target: print_pdf(self.pdf, target, self._doc_name()))
         return dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
 
@@ -260,6 +264,8 @@ class TallyPanel(QWidget):
         path = path or self._ask_path(tr("Simpan angka rekap sebagai CSV"), "csv", tr("CSV (*.csv)"))
         if path is None:
             return None
+        from kiosk.reports.tally_csv import save_tally_csv
+
         return self._write(path, lambda: save_tally_csv(self.tally, path), tr("CSV rekap disimpan: {path}"))
 
     def _write(self, path: Path, write, done: str) -> Path | None:

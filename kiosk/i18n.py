@@ -8,11 +8,17 @@ Placeholders are named: ``tr("Antrean: {count}", count=3)``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.errors import KioskError
 from kiosk.paths import resources_dir
 
 DEFAULT_LANGUAGE = "id"
+# What is printed for citizens (the slip) and filed by the kecamatan (the tally) stays in
+# Indonesian whatever language the screens speak.
+DOCUMENT_LANGUAGE = "id"
 
 _catalog: dict[str, str] = {}
 _language = DEFAULT_LANGUAGE
@@ -26,8 +32,25 @@ def load_language(language: str, translations_dir: Path | None = None) -> None:
         return
     folder = translations_dir or resources_dir() / "translations"
     path = folder / f"{language}.json"
-    _catalog = json.loads(path.read_text(encoding="utf-8"))
-    _language = language
+    try:
+        catalog = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise KioskError(tr("Terjemahan “{language}” tidak bisa dibaca ({path}).",
+                            language=language, path=str(path)),
+                         tr("Pasang ulang aplikasi, atau pilih bahasa “id” di settings.toml.")) from error
+    _catalog, _language = catalog, language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Everything ``tr`` returns inside the block is in ``language``; the screen's language after."""
+    global _catalog, _language
+    saved = _catalog, _language
+    load_language(language)
+    try:
+        yield
+    finally:
+        _catalog, _language = saved
 
 
 def current_language() -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.activation_token import qr_matrix
-from kiosk.i18n import tr
+from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
 from kiosk.qr_payload import receipt_qr_text
 from kiosk.record import RecordSummary
 from kiosk.reports.id_format import datetime_id
@@ -74,6 +74,12 @@ class SlipContent:
 
 
 def slip_content(record: RecordSummary, tz: dt.tzinfo | None = None) -> SlipContent:
+    """What the citizen's slip says, always in Indonesian (``DOCUMENT_LANGUAGE``)."""
+    with speaking(DOCUMENT_LANGUAGE):
+        return _slip_content(record, tz)
+
+
+def _slip_content(record: RecordSummary, tz: dt.tzinfo | None) -> SlipContent:
     """What the slip says; ``tz``: the stand's zone (default: this computer's)."""
     created = dt.datetime.fromisoformat(record.created_at)
     if created.tzinfo is None:

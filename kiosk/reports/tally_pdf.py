@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kiosk.i18n import tr
+from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
 from kiosk.reports.id_format import (
     date_id,
     datetime_id,
@@ -257,6 +257,12 @@ def _page_footer(canvas, doc) -> None:
 
 
 def tally_pdf(tally: Tally) -> bytes:
+    """The tally as an A4 PDF, always in Indonesian (``DOCUMENT_LANGUAGE``): it is filed and signed."""
+    with speaking(DOCUMENT_LANGUAGE):
+        return _tally_pdf(tally)
+
+
+def _tally_pdf(tally: Tally) -> bytes:
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=15 * mm, bottomMargin=18 * mm,

@@ -18,7 +18,7 @@ class ContactStep(FlowStep):
         self.step_title = tr("Kontak")
         self.email_field = QLineEdit()
         self.email_field.setMaxLength(254)
-        self.email_field.setPlaceholderText("nama@contoh.com")
+        self.email_field.setPlaceholderText(tr("nama@contoh.com"))
         self.phone_field = QLineEdit()
         self.phone_field.setMaxLength(20)
         self.phone_field.setPlaceholderText("0812 3456 7890")

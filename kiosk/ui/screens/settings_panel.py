@@ -36,11 +36,11 @@ def _number(edit: QLineEdit) -> int | str:
     return int(text) if text.isdigit() else text  # an empty field is refused by the settings check
 
 
-def _number_choices(values: tuple[int, ...], unit: str) -> QComboBox:
-    """Big touch targets for the few values that make sense."""
+def _number_choices(values: tuple[int, ...], label) -> QComboBox:
+    """Big touch targets for the few values that make sense; ``label(n)`` words each one."""
     box = QComboBox()
     for value in values:
-        box.addItem(f"{value}{unit}", value)
+        box.addItem(label(value), value)
     return box
 
 
@@ -68,8 +68,9 @@ class SettingsPanel(QWidget):
         self._data_dir = data_dir
         self.supervisor_id: int | None = None
         self.current = KioskSettings()
-        self.idle_box = _number_choices((1, 2, 3, 5, 10, 15, 30), tr(" menit"))
-        self.retention_box = _number_choices((0, 1, 3, 7, 14, 30, 60, 90), tr(" hari"))
+        self.idle_box = _number_choices((1, 2, 3, 5, 10, 15, 30), lambda n: tr("{n} menit", n=n))
+        self.retention_box = _number_choices((0, 1, 3, 7, 14, 30, 60, 90),
+                                             lambda n: tr("{n} hari", n=n) if n else tr("sampai sinkron berikutnya"))
         self.disk_box = _number_field("min_free_disk_mb")
         self.camera_box = _number_field("camera_index")
         self.language_box = _choices([("id", "Bahasa Indonesia"), ("en", "English")])

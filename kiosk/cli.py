@@ -16,8 +16,9 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.errors import KioskError
-from kiosk.i18n import tr
+from kiosk.i18n import load_language, tr
 from kiosk.paths import default_data_dir
+from kiosk.settings import load_settings
 from kiosk.record import RecordSummary, state_label
 from kiosk.store import Store, open_store
 
@@ -47,11 +48,13 @@ def subcommands() -> dict[str, Subcommand]:
         "export": __import__("kiosk.sync.sync_command", fromlist=["EXPORT"]).EXPORT,
         "tally": __import__("kiosk.reports.tally_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
         "audit": __import__("kiosk.audit_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
+        "doctor": __import__("kiosk.doctor_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
     }
 
 
 def run(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the chosen subcommand (or the GUI) and return the exit status."""
+    _follow_the_settings_language(argv)
     args = build_parser().parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
     args.demo = getattr(args, "demo", False)
@@ -61,6 +64,18 @@ def run(argv: list[str] | None = None) -> int:
     except KioskError as exc:
         print_error(exc.message, exc.next_step)
         return EXIT_EXPECTED_ERROR
+
+
+def _follow_the_settings_language(argv: list[str] | None) -> None:
+    """Help texts are made when the parser is built, so the language of settings.toml is loaded
+    first (from the --data-dir on the command line, else the default data folder)."""
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early.add_argument("--data-dir", type=Path)
+    try:
+        known, _ = early.parse_known_args(argv)
+        load_language(load_settings(known.data_dir or default_data_dir()).language)
+    except (argparse.ArgumentError, KioskError):
+        pass  # a bad --data-dir or settings file: stay in Indonesian; the real parse reports it
 
 
 def print_error(message: str, next_step: str = "") -> None:

@@ -14,6 +14,7 @@ from kiosk.regions import RegionTable
 from kiosk.settings import KioskSettings
 from kiosk.store import Store
 from kiosk.ui.screens.citizen_flow_screen import CitizenFlowScreen
+from kiosk.ui.screens.help_screen import HelpScreen
 from kiosk.ui.screens.home_screen import HomeScreen
 from kiosk.ui.screens.setup_screen import SetupScreen
 from kiosk.ui.screens.sign_in_screen import SignInScreen
@@ -51,9 +52,10 @@ class MainWindow(QMainWindow):
         self.flow_screen.consent.set_retention_days(self.settings.retention_days)
         self.flow_screen.saved.paper = self.settings.slip_paper
         self.supervisor_screen = SupervisorScreen(store)
+        self.help_screen = HelpScreen(store.database.path.parent)
         self.pages = QStackedWidget()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
-                     self.flow_screen, self.supervisor_screen):
+                     self.flow_screen, self.supervisor_screen, self.help_screen):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self.status = KioskStatusBar()
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.home_screen.sync_requested.connect(self._on_home_screen_sync_requested)
         self.home_screen.supervisor_requested.connect(self.show_supervisor)
         self.supervisor_screen.home_requested.connect(self.show_home)
+        self.home_screen.help_requested.connect(self.show_help)
+        self.help_screen.home_requested.connect(self.show_home)
         self.supervisor_screen.settings_panel.settings_saved.connect(self.apply_settings)
         if self._sync is not None:
             self._sync.worker.sync_finished.connect(self._on_sync_worker_sync_finished)
@@ -105,6 +109,10 @@ class MainWindow(QMainWindow):
         self.supervisor_screen.open_for(self.officer, self.settings)
         self.pages.setCurrentWidget(self.supervisor_screen)
         return True
+
+    def show_help(self) -> None:
+        self.flow_screen.stop_camera()  # "Periksa kios" opens the camera device itself
+        self.pages.setCurrentWidget(self.help_screen)
 
     def sign_out(self) -> bool:
         """Back to the sign-in screen, after a warning when records are not sent yet."""
@@ -261,6 +269,7 @@ class MainWindow(QMainWindow):
             return
         self.idle_watch.close()
         self.flow_screen.stop_camera()
+        self.help_screen.shutdown()
         if self._sync is not None:
             self._sync.shutdown()
         super().closeEvent(event)

@@ -44,6 +44,7 @@ class HomeScreen(QWidget):
     sign_out_requested = Signal()
     sync_requested = Signal()
     supervisor_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
@@ -64,6 +65,10 @@ class HomeScreen(QWidget):
         self.supervisor_button.setToolTip(tr("Rekap harian, akun petugas, pengaturan"))
         self.supervisor_button.clicked.connect(self.supervisor_requested)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self._supervisor_key)
+        self.help_button = button(tr("Bantuan (F1)"))
+        self.help_button.setToolTip(tr("Versi, folder data, kontak dukungan teknis, dan pemeriksaan kios"))
+        self.help_button.clicked.connect(self.help_requested)
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.help_requested.emit)
         self.sync_banner = Banner()
         self.queue_title = QLabel()
         self.queue_title.setStyleSheet("font-weight: 700;")
@@ -74,7 +79,7 @@ class HomeScreen(QWidget):
         actions.addWidget(self.sync_button, 1)
         session = QHBoxLayout()  # what they do once or twice a day, smaller and to the right
         session.addStretch(1)
-        for widget in (self.stand_button, self.supervisor_button, self.sign_out_button):
+        for widget in (self.stand_button, self.supervisor_button, self.sign_out_button, self.help_button):
             session.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 30, 40, 20)

@@ -1,9 +1,10 @@
 """Walk through every screen of the kiosk in a real window and save a screenshot of each to
 docs/screenshots/. Run under a virtual screen:
 
-    xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python tools/take_screenshots.py
+    xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python tools/take_screenshots.py [--language en]
 
-Uses a throwaway data folder and the bundled demo video as the camera.
+Uses a throwaway data folder and the bundled demo video as the camera. With ``--language en``
+the same walk is saved in English to docs/screenshots/en/.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from kiosk.camera.frame_source import FrameListSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.officers import Role
 from kiosk.demo_data import make_demo_records
+from kiosk.i18n import current_language, load_language, tr
 from kiosk.paths import database_path
 from kiosk.regions import RegionTable
 from kiosk.secret_store import use_throwaway_keys
-from kiosk.settings import KioskSettings
+from kiosk.settings import KioskSettings, save_settings
 from kiosk.store import open_store
 from kiosk.ui.app import (
     build_window,
@@ -46,6 +48,7 @@ def wait(app: QApplication, seconds: float) -> None:
 
 
 def shoot(app: QApplication, window: MainWindow, name: str) -> None:
+    global OUT
     wait(app, 0.4)
     window.screen().grabWindow(0).save(str(OUT / f"{name}.png"))
     print("saved", OUT / f"{name}.png")
@@ -81,7 +84,7 @@ def shoot_face_guidance(app: QApplication, store) -> None:
     flow.go_next()
     flow.consent.agree_box.setChecked(True)
     flow.go_next()
-    wait_until(app, lambda: "kacamata" in flow.face.guidance.text())
+    wait_until(app, lambda: tr("Lepaskan kacamata") in flow.face.guidance.text())
     shoot(app, window, "10-face-guidance-glasses")
     flow.cancel_button.click()
     flow.cancel_button.click()
@@ -89,6 +92,11 @@ def shoot_face_guidance(app: QApplication, store) -> None:
 
 
 def main() -> int:
+    global OUT
+    if "--language" in sys.argv:
+        language = sys.argv[sys.argv.index("--language") + 1]
+        load_language(language)
+        OUT = OUT / language
     # Throwaway data folders: their keys may sit beside them (no keyring needed to take pictures).
     os.environ.setdefault("KIOSK_KEY_BACKEND", "file")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -168,6 +176,11 @@ def main() -> int:
     screen.show_panel(screen.settings_panel)
     shoot(app, window, "21-supervisor-settings")
     window.show_home()
+    window.show_help()
+    window.help_screen.run_checks()
+    wait_until(app, lambda: not window.help_screen.is_checking(), timeout=60)
+    shoot(app, window, "23-help-doctor")
+    window.show_home()
     window.lock()
     shoot(app, window, "22-idle-lock")
     window.close()
@@ -175,6 +188,7 @@ def main() -> int:
 
     demo_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-"))
     use_throwaway_keys(demo_dir)  # as run_gui does for --demo
+    save_settings(demo_dir, KioskSettings(language=current_language()))  # build_window loads it
     demo = build_window(demo_dir, demo=True)
     demo.setGeometry(0, 0, 1280, 800)
     demo.show()
@@ -182,6 +196,7 @@ def main() -> int:
     demo.close()
 
     broken = Path(tempfile.mkdtemp(prefix="kiosk-shots-broken-"))
+    save_settings(broken, KioskSettings(language=current_language()))
     database_path(broken).write_bytes(b"this is not a database" * 100)
     error = build_window(broken, demo=False)
     error.setGeometry(0, 0, 1280, 800)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from kiosk.backup import backup_database
@@ -164,6 +165,7 @@ def run_gui(data_dir: Path | None, demo: bool) -> int:
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Kios IKD")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "kiosk-ikd.png")))
     load_stylesheet(app)
     throwaway = Path(tempfile.mkdtemp(prefix="kiosk-ikd-demo-")) if demo else None
     try:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up Kios IKD on Debian/Ubuntu: the system libraries Qt and OpenCV need, and a .venv at the
-# repo root with the kiosk installed (editable) plus its test tools. Safe to run again.
+# repo root with the kiosk installed (editable) plus its test and build tools. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +64,7 @@ stamp=.venv/.kiosk-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/kiosk ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip 2>/dev/null || true
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  .venv/bin/python -m pip install --quiet -e '.[test,build]'
   echo "$want" > "$stamp"
 fi
 echo "Siap: .venv/bin/kiosk $(.venv/bin/kiosk --version 2>/dev/null | cut -d' ' -f2)"

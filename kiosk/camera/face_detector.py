@@ -5,6 +5,7 @@ Short range first; full range only when short range finds nothing (a small, far 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,11 +41,40 @@ class Detection:
         return self.box[2] * self.box[3]
 
 
-def load_tflite(path: Path) -> cv2.dnn.Net:
+class FaceModelError(Exception):
+    """A face model file is missing, damaged, or this OpenCV cannot run it as the kiosk needs."""
+
+
+def dnn_engines() -> list[tuple[str, int | None]]:
+    """The DNN engines to try, best first, by what this OpenCV offers (not by its version).
+
+    OpenCV 5.0's default engine silently drops BlazeFace's second output, so its classic engine
+    comes first where it exists; 5.1 has no classic engine and its default runs both heads.
+    """
+    engines: list[tuple[str, int | None]] = []
+    if hasattr(cv2.dnn, "ENGINE_CLASSIC"):
+        engines.append(("classic", cv2.dnn.ENGINE_CLASSIC))
+    engines.append(("default", None))
+    return engines
+
+
+def load_tflite(path: Path, needs: Callable[[list[str]], bool]) -> tuple[cv2.dnn.Net, str]:
+    """The model on the first engine whose network has the outputs ``needs`` asks for, and the
+    engine's name; ``FaceModelError`` when the file is missing or no engine runs it whole."""
     if not path.is_file():
-        raise FileNotFoundError(path)
-    # OpenCV 5's new default engine silently drops BlazeFace's second output: use the classic one.
-    return cv2.dnn.readNetFromTFLite(str(path), engine=cv2.dnn.ENGINE_CLASSIC)
+        raise FaceModelError(f"model file missing: {path.name}")
+    last = ""
+    for name, engine in dnn_engines():
+        try:
+            net = (cv2.dnn.readNetFromTFLite(str(path)) if engine is None
+                   else cv2.dnn.readNetFromTFLite(str(path), engine=engine))
+        except cv2.error as error:
+            last = f"{name} engine cannot read {path.name}: {str(error).strip()[:160]}"
+            continue
+        if needs(list(net.getUnconnectedOutLayersNames())):
+            return net, name
+        last = f"{name} engine drops outputs of {path.name}"
+    raise FaceModelError(last)
 
 
 def blazeface_anchors(size: int, layers: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -63,7 +93,7 @@ class BlazeFace:
 
     def __init__(self, path: Path, size: int, anchor_layers: tuple[tuple[int, int], ...],
                  min_score: float = MIN_SCORE) -> None:
-        self._net = load_tflite(path)
+        self._net, self.engine = load_tflite(path, lambda names: len(names) >= 2)
         self._size = size
         self._anchors = blazeface_anchors(size, anchor_layers)
         self._min_score = min_score

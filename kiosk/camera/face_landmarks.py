@@ -17,6 +17,12 @@ MESH_FILE = "face_landmark.tflite"
 MESH_SIZE = 192
 ROI_SCALE = 1.5  # MediaPipe's margin around the face for the mesh crop
 RIGHT_EYE_OUTER, LEFT_EYE_OUTER = 33, 263  # MediaPipe's tracking rotation reference
+# The two heads, landmarks and face presence (layer names differ between model builds).
+HEADS = (("conv2d_21", "conv2d_31"), ("conv2d_20", "conv2d_30"))
+
+
+def _has_both_heads(outputs: list[str]) -> bool:
+    return any(set(pair) <= set(outputs) for pair in HEADS)
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,9 @@ class FaceLandmarks:
 
 class FaceMesh:
     def __init__(self, models: Path | None = None) -> None:
-        self._net = load_tflite((models or models_dir()) / MESH_FILE)
-        names = self._net.getLayerNames()
-        # The two heads: landmarks and face presence (layer names differ between model builds).
-        self._outputs = ["conv2d_21", "conv2d_31"] if "conv2d_31" in names else ["conv2d_20", "conv2d_30"]
+        self._net, self.engine = load_tflite((models or models_dir()) / MESH_FILE, _has_both_heads)
+        names = self._net.getUnconnectedOutLayersNames()
+        self._outputs = next(pair for pair in HEADS if set(pair) <= set(names))
 
     def run(self, frame_bgr: np.ndarray, region: FaceRegion) -> FaceLandmarks:
         to_crop = region.to_crop(MESH_SIZE)

@@ -19,6 +19,9 @@ MIN_PIN_LENGTH = 6
 MAX_PIN_LENGTH = 12
 FREE_ATTEMPTS = 3  # failures before the first lockout
 BASE_LOCKOUT = dt.timedelta(seconds=30)  # doubles with every further failure
+# The demo accounts' PIN: it is printed in the source and on the demo lock screen, so only an
+# account created with ``demo=True`` may have it.
+DEMO_PIN = "246810"
 
 
 class Role(str, Enum):
@@ -101,9 +104,11 @@ class OfficerAccounts:
         return officer
 
     # -- administration (supervisors only; the first supervisor creates itself) ------------------
-    def add(self, name: str, nip: str, pin: str, role: Role, by: int | None = None) -> Officer:
+    def add(self, name: str, nip: str, pin: str, role: Role, by: int | None = None, *,
+            demo: bool = False) -> Officer:
         """A new account. ``by`` is the acting supervisor; None only for the kiosk's first
-        account, which must be a supervisor (else nobody could ever add officers)."""
+        account, which must be a supervisor (else nobody could ever add officers). ``demo``
+        allows the published ``DEMO_PIN`` (demo folders only); every other PIN rule still holds."""
         if by is None:
             self._check_first_run(role)
         else:

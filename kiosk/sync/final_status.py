@@ -20,6 +20,7 @@ from kiosk.sync.sync_settings import RECEIPTS_CURSOR, set_setting
 
 S = RecordState
 APPLIED, SKIPPED, NOT_YET = "applied", "skipped", "not_yet"
+PURGE_BATCH = 50  # records per purge transaction
 
 
 def apply_receipt_page(database: Database, page: ReceiptsResponse, held_at: int | None,
@@ -58,23 +59,43 @@ def _apply(conn: sqlite3.Connection, receipt: Receipt, now: dt.datetime) -> str:
     return APPLIED
 
 
-def purge_final(database: Database, now: dt.datetime, retention_days: float, audit: AuditLog) -> int:
+def purge_final(database: Database, now: dt.datetime, retention_days: float, audit: AuditLog,
+                batch_size: int = PURGE_BATCH) -> int:
     """Records final for at least ``retention_days``: photo row deleted, personal fields and the
     record key nulled, state ``purged``. Ids, hashes, receipt and final status stay for the tally.
-    Each purge is audited (``audit`` is on the same ``database``) in the same transaction."""
-    cutoff = now - dt.timedelta(days=retention_days)
+    Each purge is audited (``audit`` is on the same ``database``) in the same transaction.
+
+    ``batch_size`` records per transaction: with ``secure_delete`` each photo costs real disk
+    writes, and one long transaction over a big backlog would keep the officer's Simpan waiting
+    past the busy timeout. Between batches the write lock is free for the desk."""
+    cutoff = iso(now - dt.timedelta(days=retention_days))
     database.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
-    with database.transaction() as conn:
-        rows = conn.execute(
-            f"SELECT record_id, state FROM records WHERE state IN ({', '.join('?' for _ in FINAL_STATES)}) "
-            "AND final_at IS NOT NULL AND julianday(final_at) <= julianday(?)",
-            (*sorted(s.value for s in FINAL_STATES), iso(cutoff))).fetchall()
-        purged = [rid for rid, state in rows if move(conn, rid, RecordState(state), S.PURGED, now)]
-        for record_id in purged:
-            conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
-            conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL WHERE record_id = ?",
-                         (record_id,))
-            audit.append(AuditEvent.RECORD_PURGED, subject=record_id, conn=conn)
+    purged, after = 0, ""
+    while True:
+        with database.transaction() as conn:
+            rows = _due_for_purge(conn, cutoff, after, batch_size)
+            purged += sum(_purge_one(conn, record_id, RecordState(state), now, audit) for record_id, state in rows)
+        if len(rows) < batch_size:
+            break
+        after = rows[-1][0]  # by record id, so a record that could not move is never picked again
     if purged:
         database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages left in the WAL
-    return len(purged)
+    return purged
+
+
+def _due_for_purge(conn: sqlite3.Connection, cutoff: str, after: str, limit: int) -> list[tuple[str, str]]:
+    finals = sorted(s.value for s in FINAL_STATES)
+    return conn.execute(
+        f"SELECT record_id, state FROM records WHERE state IN ({', '.join('?' for _ in finals)}) "
+        "AND final_at IS NOT NULL AND julianday(final_at) <= julianday(?) AND record_id > ? "
+        "ORDER BY record_id LIMIT ?", (*finals, cutoff, after, limit)).fetchall()
+
+
+def _purge_one(conn: sqlite3.Connection, record_id: str, state: RecordState, now: dt.datetime,
+               audit: AuditLog) -> bool:
+    if not move(conn, record_id, state, S.PURGED, now):
+        return False
+    conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
+    conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL WHERE record_id = ?", (record_id,))
+    audit.append(AuditEvent.RECORD_PURGED, subject=record_id, conn=conn)
+    return True

@@ -5,6 +5,7 @@ audited. Built on ``Database`` (one owning thread)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -13,9 +14,10 @@ from enum import Enum
 from pathlib import Path
 
 from kiosk.audit import AuditEvent, AuditLog
+from kiosk.damaged_records import DAMAGED_NIK, open_nik, set_aside
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys, load_or_create_device_keys
-from kiosk.errors import DataDirError, KioskError
+from kiosk.errors import DatabaseError, DataDirError, KioskError
 from kiosk.i18n import tr
 from kiosk.nik import mask_nik
 from kiosk.officers import OfficerAccounts
@@ -28,12 +30,16 @@ from kiosk.record import (
     check_transition,
     state_label,
 )
-from kiosk.record_crypto import nik_lookup_hash, open_personal, seal_envelope
+from kiosk.record_crypto import nik_lookup_hash, seal_envelope
 from kiosk.sync.sync_settings import CLOCK_OFFSET, LAST_PASS, RECEIPTS_CURSOR
 
 
 class DiskFullError(KioskError):
     """The disk has no room left for a new record."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another connection (a sync pass purging photos, a backup) held the database past the busy timeout."""
 
 
 class IncompleteRecord(KioskError):
@@ -149,13 +155,10 @@ class Store:
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
                              (record_id, now.isoformat()))
                 self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, {"device_seq": seq}, conn=conn)
-        except sqlite3.OperationalError as exc:
-            if "full" in str(exc).lower():
-                raise DiskFullError(
-                    tr("Disk penuh: data warga ini belum tersimpan."),
-                    tr("Data sebelumnya aman. Kosongkan ruang disk atau sinkronkan, lalu tekan Simpan lagi."),
-                ) from exc
-            raise
+        except sqlite3.IntegrityError:
+            raise  # a broken constraint is a bug (the same draft twice): pressing Simpan again cannot help
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise seal_failure(exc) from exc
         return self.get(record_id)
 
     # -- what the GUI shows or prints (audited) ----------------------------------------------
@@ -173,14 +176,23 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
     def _summary(self, row: tuple) -> RecordSummary:
-        nik = ""
+        nik_masked, state, reason = "", RecordState(row[2]), row[10]
         if row[11] is not None and row[12] is not None:
-            nik = open_personal(self.keys.data_key, row[0], row[11], row[12])["nik"]
+            nik = open_nik(self.keys, row[0], row[11], row[12])
+            nik_masked = mask_nik(nik) if nik else DAMAGED_NIK
+            if nik is None and set_aside(self.database, self.keys, row[0], self.clock()):
+                # a damaged record never stops a listing: it is set aside and shown as such
+                state, reason = self._state_and_reason(row[0])
         return RecordSummary(
-            record_id=row[0], device_seq=row[1], state=RecordState(row[2]), created_at=row[3],
+            record_id=row[0], device_seq=row[1], state=state, created_at=row[3],
             local_date=row[4], stand=row[5], kelurahan_code=row[6], officer_id=row[7],
-            slip_no=row[8], receipt_no=row[9], status_reason=row[10],
-            nik_masked=mask_nik(nik) if nik else "", remedy=row[13])
+            slip_no=row[8], receipt_no=row[9], status_reason=reason,
+            nik_masked=nik_masked, remedy=row[13])
+
+    def _state_and_reason(self, record_id: str) -> tuple[RecordState, str | None]:
+        row = self.database.execute(
+            "SELECT state, status_reason FROM records WHERE record_id = ?", (record_id,)).fetchone()
+        return RecordState(row[0]), row[1]
 
     def get(self, record_id: str) -> RecordSummary | None:
         row = self.database.execute(
@@ -277,6 +289,24 @@ class Store:
         except sqlite3.IntegrityError:
             return False
         return True
+
+
+def seal_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
+    """Why a seal did not commit, in words the officer can act on. The transaction rolled back,
+    so the draft on screen is still the only copy and Simpan can simply be pressed again."""
+    text = str(exc).lower()
+    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return DiskFullError(
+            tr("Disk penuh: data warga ini belum tersimpan."),
+            tr("Data sebelumnya aman. Kosongkan ruang disk atau sinkronkan, lalu tekan Simpan lagi."))
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            tr("Basis data kios sedang sibuk; data warga ini belum tersimpan."),
+            tr("Coba lagi: tunggu beberapa detik, lalu tekan Simpan lagi. Data warga di layar tidak hilang."))
+    return DatabaseError(
+        tr("Kios gagal menulis ke basis data; data warga ini belum tersimpan."),
+        tr("Coba lagi: tekan Simpan lagi. Bila terus gagal, jangan tutup layar ini dan hubungi dukungan "
+           "teknis; data sebelumnya aman."))
 
 
 def _check_erasable(row: tuple | None, now: dt.datetime) -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up Kios IKD on Debian/Ubuntu: the system libraries Qt and OpenCV need, and a .venv at the
-# repo root with the kiosk installed (editable) plus its test and build tools. Safe to run again.
+# repo root with the kiosk installed (editable) plus its test, build and mutation tools, every
+# package at the version and hash requirements.lock names. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,12 +60,14 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-# Reinstall only when the dependency list changed since the last set-up.
+# Every package from the hashed lock (exactly the versions the tests ran on; pip refuses a file whose
+# hash differs), then the kiosk itself without resolving anything more. Again only when the lock or
+# pyproject.toml changed since the last set-up. After a dependency change: bash scripts/lock.sh
 stamp=.venv/.kiosk-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/kiosk ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip 2>/dev/null || true
-  .venv/bin/python -m pip install --quiet -e '.[test,build]'
+  .venv/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
 echo "Siap: .venv/bin/kiosk $(.venv/bin/kiosk --version 2>/dev/null | cut -d' ' -f2)"

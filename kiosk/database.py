@@ -98,6 +98,12 @@ MIGRATIONS: tuple[str, ...] = (
         entry_hash TEXT NOT NULL
     );
     """,
+    # 5: when an officer last typed a wrong PIN, so the count starts afresh after a quiet hour.
+    # Running lockouts end here: older versions could lock an account for centuries.
+    """
+    ALTER TABLE officers ADD COLUMN last_failed_at TEXT;
+    UPDATE officers SET failed_attempts = 0, locked_until = NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -10,7 +10,7 @@ from kiosk.store import Store, open_store
 
 SUPERVISOR_NIP = "197506142000032001"
 OFFICER_NIP = "199305172020121004"
-PIN = "246810"
+PIN = "731946"
 PIN_LINE = PIN + "\n"
 
 

@@ -250,7 +250,7 @@ def events(store: Store) -> list[tuple]:
 
 
 def test_seal_view_print_export_purge_and_settings_are_audited(store: Store, tmp_path: Path) -> None:
-    supervisor = store.officers.add("Yusnidar, S.Sos.", "197806142005012003", "246810", Role.SUPERVISOR)
+    supervisor = store.officers.add("Yusnidar, S.Sos.", "197806142005012003", "731946", Role.SUPERVISOR)
     sid = supervisor.officer_id
     record = store.seal(draft(), sid, STAND)
     store.note_viewed(record.record_id, sid)

@@ -25,7 +25,7 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 NIK = "1371115708900001"
-PIN = "246810"
+PIN = "731946"
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from kiosk.store import Store, open_store
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
-PIN, OTHER_PIN, WRONG_PIN = "246810", "135792", "975310"
+PIN, OTHER_PIN, WRONG_PIN = "731946", "135792", "975310"
 
 
 class FakeClock:
@@ -159,6 +159,12 @@ def test_unknown_accounts_are_reported(store: Store, supervisor: Officer) -> Non
 
 
 # -- PINs: brute force and reset -------------------------------------------------------------------
+def wait_seconds(next_step: str) -> int:
+    """"Coba lagi dalam 30 detik." / "... dalam 4 menit." in seconds."""
+    amount, unit = next_step.split()[3:5]
+    return int(amount) * (60 if unit.startswith("menit") else 1)
+
+
 def test_a_pin_brute_force_is_locked_out_with_a_growing_delay(store: Store, supervisor: Officer,
                                                               officer: Officer, clock: FakeClock) -> None:
     oid = officer.officer_id
@@ -167,7 +173,7 @@ def test_a_pin_brute_force_is_locked_out_with_a_growing_delay(store: Store, supe
         with pytest.raises(SignInError, match="PIN salah") as caught:
             store.officers.sign_in(oid, WRONG_PIN)
         if attempt >= FREE_ATTEMPTS:
-            seconds = int(caught.value.next_step.split()[3])
+            seconds = wait_seconds(caught.value.next_step)
             lockouts.append(seconds)
             # While locked, every PIN is refused without even being checked, the right one too.
             for pin in (WRONG_PIN, PIN):

@@ -322,13 +322,13 @@ def test_stand_is_remembered_for_today_only(data_dir: Path, clock: FakeClock) ->
 
 # -- officer accounts ------------------------------------------------------------------------
 def test_add_supervisor(store: Store) -> None:
-    officer = store.officers.add("  Yusnidar,   S.Sos. ", SUPERVISOR[1], "246810", Role.SUPERVISOR)
+    officer = store.officers.add("  Yusnidar,   S.Sos. ", SUPERVISOR[1], "731946", Role.SUPERVISOR)
     assert officer.is_supervisor and officer.name == SUPERVISOR[0]
     assert store.officers.active() == [officer]
     assert store.officers.get(officer.officer_id) == officer
     assert store.officers.any_exists()
     pin_hash = store.database.execute("SELECT pin_hash FROM officers").fetchone()[0]
-    assert pin_hash.startswith("$argon2id$") and "246810" not in pin_hash
+    assert pin_hash.startswith("$argon2id$") and "731946" not in pin_hash
     with pytest.raises(AccountError, match="sudah terdaftar"):
         store.officers.add("Orang Lain", SUPERVISOR[1], "135790", Role.OFFICER, by=officer.officer_id)
 
@@ -344,28 +344,28 @@ def test_bad_pins_are_refused(store: Store, pin: str) -> None:
 @pytest.mark.parametrize("nip", ["19780614200501200", "1978061420050120031", "19780614200501200X", ""])
 def test_bad_nips_are_refused(store: Store, nip: str) -> None:
     with pytest.raises(AccountError, match="NIP harus 18 angka"):
-        store.officers.add(SUPERVISOR[0], nip, "246810", Role.SUPERVISOR)
+        store.officers.add(SUPERVISOR[0], nip, "731946", Role.SUPERVISOR)
 
 
 def test_name_is_required(store: Store) -> None:
     with pytest.raises(AccountError, match="Nama petugas"):
-        store.officers.add(" ", SUPERVISOR[1], "246810", Role.SUPERVISOR)
+        store.officers.add(" ", SUPERVISOR[1], "731946", Role.SUPERVISOR)
 
 
 def test_sign_in_locks_after_three_wrong_pins(store: Store, clock: FakeClock) -> None:
-    officer = store.officers.add(*SUPERVISOR, "246810", Role.SUPERVISOR)
+    officer = store.officers.add(*SUPERVISOR, "731946", Role.SUPERVISOR)
     for _ in range(3):
         with pytest.raises(SignInError, match="PIN salah"):
             store.officers.sign_in(officer.officer_id, "135790")
     with pytest.raises(SignInError, match="dikunci") as caught:
-        store.officers.sign_in(officer.officer_id, "246810")  # even the right PIN waits
+        store.officers.sign_in(officer.officer_id, "731946")  # even the right PIN waits
     assert "30 detik" in caught.value.next_step or "31 detik" in caught.value.next_step
     clock.advance(seconds=31)
-    assert store.officers.sign_in(officer.officer_id, "246810") == officer
+    assert store.officers.sign_in(officer.officer_id, "731946") == officer
     with pytest.raises(SignInError, match="PIN salah"):  # the count started again
         store.officers.sign_in(officer.officer_id, "135790")
 
 
 def test_sign_in_unknown_officer(store: Store) -> None:
     with pytest.raises(SignInError, match="tidak ditemukan"):
-        store.officers.sign_in(404, "246810")
+        store.officers.sign_in(404, "731946")

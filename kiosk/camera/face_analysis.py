@@ -5,15 +5,16 @@ Between detector runs the face is tracked from the previous frame's landmarks, a
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from kiosk.camera.face_appearance import appearance_measures
-from kiosk.camera.face_detector import Detection, FaceDetector
+from kiosk.camera.face_detector import Detection, FaceDetector, FaceModelError
 from kiosk.camera.face_geometry import face_box, geometry_measures
-from kiosk.camera.face_landmarks import FaceLandmarks, FaceMesh, FaceRegion
+from kiosk.camera.face_landmarks import MESH_FILE, FaceLandmarks, FaceMesh, FaceRegion
 from kiosk.camera.face_quality import (
     REASONS,
     QualityThresholds,
@@ -22,7 +23,10 @@ from kiosk.camera.face_quality import (
     guidance_for,
 )
 
-__all__ = ["REASONS", "FaceAnalyzer", "FaceVerdict", "QualityThresholds", "guidance_for"]
+__all__ = ["REASONS", "FaceAnalyzer", "FaceModelError", "FaceVerdict", "LazyFaceAnalyzer", "QualityThresholds",
+           "guidance_for"]
+
+log = logging.getLogger(__name__)
 
 # While a face is tracked the detector still runs every few frames, so that a second face that
 # walks in is noticed within a fifth of a second at 25 fps.
@@ -56,6 +60,11 @@ class FaceAnalyzer:
         self._face_count = 0
         self._since_detection = 0
         self._frame_shape: tuple[int, ...] | None = None
+
+    @property
+    def engines(self) -> dict[str, str]:
+        """The DNN engine each model file runs on, by file name (for support)."""
+        return {**self._detector.engines, MESH_FILE: self._mesh.engine}
 
     def reset(self) -> None:
         """Forget the tracked face: the next frame is unrelated to the last (another photo)."""
@@ -102,6 +111,35 @@ class FaceAnalyzer:
             tracked = self._mesh.run(frame, FaceRegion.from_detection(detections[0]))
         self._face_count = count_faces(detections, tracked, self.thresholds.second_face_min_size)
         return tracked
+
+
+class LazyFaceAnalyzer:
+    """The analyzer, built on first use (in the camera thread: start-up stays quick) and kept for
+    the run of the kiosk. When the models cannot load, the cause is logged once and remembered:
+    every later call raises ``FaceModelError`` at once instead of reading the files each frame.
+    Use it from one thread at a time."""
+
+    def __init__(self, models_dir: Path | None = None) -> None:
+        self._models_dir = models_dir
+        self._analyzer: FaceAnalyzer | None = None
+        self.failure: str | None = None  # why the models cannot run here, in English for support
+
+    def __call__(self) -> FaceAnalyzer:
+        if self._analyzer is None and self.failure is None:
+            self._load()
+        if self._analyzer is None:
+            raise FaceModelError(self.failure)
+        return self._analyzer
+
+    def _load(self) -> None:
+        try:
+            self._analyzer = FaceAnalyzer(models_dir=self._models_dir)
+        except FaceModelError as error:
+            self.failure = str(error)
+        except Exception as error:  # noqa: BLE001 - any fault here only turns the face checks off
+            self.failure = f"{type(error).__name__} while loading the face models"
+        if self.failure is not None:
+            log.error("face models unavailable, automatic face checks are off: %s", self.failure)
 
 
 def count_faces(detections: list[Detection], main: FaceLandmarks, min_size: float) -> int:

@@ -42,7 +42,15 @@ class Detection:
 
 
 class FaceModelError(Exception):
-    """A face model file is missing, damaged, or this OpenCV cannot run it as the kiosk needs."""
+    """A face model file is missing, damaged, or this OpenCV cannot run it as the kiosk needs.
+
+    The text is English, for the log and support; ``cause`` ("missing", "unreadable",
+    "outputs_dropped", or "" when unknown) and ``file`` let ``kiosk doctor`` say it in Indonesian."""
+
+    def __init__(self, message: str, cause: str = "", file: str = "") -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.file = file
 
 
 def dnn_engines() -> list[tuple[str, int | None]]:
@@ -62,19 +70,26 @@ def load_tflite(path: Path, needs: Callable[[list[str]], bool]) -> tuple[cv2.dnn
     """The model on the first engine whose network has the outputs ``needs`` asks for, and the
     engine's name; ``FaceModelError`` when the file is missing or no engine runs it whole."""
     if not path.is_file():
-        raise FaceModelError(f"model file missing: {path.name}")
-    last = ""
+        raise FaceModelError(f"model file missing: {path.name}", "missing", path.name)
+    last = FaceModelError(f"no DNN engine offered for {path.name}", "", path.name)
     for name, engine in dnn_engines():
         try:
             net = (cv2.dnn.readNetFromTFLite(str(path)) if engine is None
                    else cv2.dnn.readNetFromTFLite(str(path), engine=engine))
         except cv2.error as error:
-            last = f"{name} engine cannot read {path.name}: {str(error).strip()[:160]}"
+            last = FaceModelError(f"{name} engine cannot read {path.name}: {_tail(error)}",
+                                  "unreadable", path.name)
             continue
         if needs(list(net.getUnconnectedOutLayersNames())):
             return net, name
-        last = f"{name} engine drops outputs of {path.name}"
-    raise FaceModelError(last)
+        last = FaceModelError(f"{name} engine drops outputs of {path.name}", "outputs_dropped", path.name)
+    raise last
+
+
+def _tail(error: cv2.error) -> str:
+    # OpenCV's text starts with its source file's build path; what went wrong follows "error:".
+    text = " ".join(str(error).split())
+    return (text.partition(" error: ")[2] or text)[:160]
 
 
 def blazeface_anchors(size: int, layers: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -151,6 +166,7 @@ class FaceDetector:
         folder = models or models_dir()
         self._short = BlazeFace(folder / SHORT_RANGE_FILE, 128, ((8, 2), (16, 6)), min_score)
         self._full = BlazeFace(folder / FULL_RANGE_FILE, 192, ((4, 1),), min_score)
+        self.engines = {SHORT_RANGE_FILE: self._short.engine, FULL_RANGE_FILE: self._full.engine}
 
     def detect(self, frame_bgr: np.ndarray, full_range: bool = True) -> list[Detection]:
         """Every face in the frame, largest first; ``full_range`` allows the slower far-face model."""

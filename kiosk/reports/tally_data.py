@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.damaged_records import DAMAGED_NIK, open_nik, set_aside
 from kiosk.nik import mask_nik
 from kiosk.paths import resources_dir
-from kiosk.record_crypto import open_personal
 from kiosk.regions import RegionTable
 
 TARGETS_SETTING = "tally.targets_csv"
@@ -112,6 +112,24 @@ def group_of(state: str, final_status: str | None) -> str:
             "quarantined": "quarantined", "erased": "erased"}.get(state, "captured")
 
 
+def _citizen_nik(store, record_id: str, wrapped_key: bytes | None, personal_ct: bytes | None,
+                 group: str) -> tuple[str, str]:
+    """The NIK cell and totals group of one row. A record whose personal part does not open is set
+    aside (if the database can be written; the tally prints either way) and, unless the server
+    already has it, counted as quarantined."""
+    if wrapped_key is None or personal_ct is None:
+        return PURGED_NIK, group
+    nik = open_nik(store.keys, record_id, wrapped_key, personal_ct)
+    if nik is not None:
+        return mask_nik(nik), group
+    set_aside(store.database, store.keys, record_id, _now(store))
+    return DAMAGED_NIK, "quarantined" if group in ("captured", "queued", "quarantined") else group
+
+
+def _now(store) -> dt.datetime:
+    return store.clock() if hasattr(store, "clock") else dt.datetime.now().astimezone()
+
+
 def load_targets(path: Path | None = None) -> list[Target]:
     """Targets per kelurahan from a CSV with the columns code,name,eligible."""
     with open(path or default_targets_path(), newline="", encoding="utf-8") as handle:
@@ -131,7 +149,7 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
                 tz: dt.tzinfo | None = None, now: dt.datetime | None = None) -> Tally:
     """Every figure of the tally for ``date_from``..``date_to`` (local dates, inclusive)."""
     date_to = date_to or date_from
-    now = now or (store.clock() if hasattr(store, "clock") else dt.datetime.now().astimezone())
+    now = now or _now(store)
     if now.tzinfo is None:
         now = now.astimezone()
     tz = tz or now.tzinfo
@@ -161,7 +179,7 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     stale_before = now - dt.timedelta(days=1)
     for (record_id, state, final_status, created_at, local_date, officer, stand_name, kel_code,
          receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, personal_ct) in rows:
-        group = group_of(state, final_status)
+        nik_masked, group = _citizen_nik(store, record_id, wrapped_key, personal_ct, group_of(state, final_status))
         totals[group] += 1
         stands[stand_name] += 1
         officers[officer] += 1
@@ -179,10 +197,6 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "quarantined"))
         elif group != "erased" and created < stale_before:
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "unacknowledged"))
-        if wrapped_key is not None and personal_ct is not None:
-            nik_masked = mask_nik(open_personal(keys.data_key, record_id, wrapped_key, personal_ct)["nik"])
-        else:
-            nik_masked = PURGED_NIK
         tally.citizens.append(CitizenRow(slip_no, nik_masked, f"{created:%H:%M}", stand_name, group,
                                          receipt_no or ""))
 

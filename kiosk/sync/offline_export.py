@@ -2,8 +2,9 @@
 ciphertext for a day without any network; a gateway imports it with the same dedupe rules.
 
 Record states do not change: the later sync of the same records just gets ``duplicate``.
-Quarantined records stay out: the gateway already refused them once. Each bundle written is one
-audit entry (its file name and the count; the bundle itself lists the records).
+Quarantined records stay out: the gateway already refused them once; so does a record whose
+encrypted parts no longer open (it is set aside: quarantined, reason "rusak"). Each bundle
+written is one audit entry (its file name and the count; the bundle itself lists the records).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.audit import AuditEvent, AuditLog
+from kiosk.damaged_records import record_opens, set_aside
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys
 from kiosk.errors import KioskError
@@ -42,9 +44,11 @@ def export_unsynced(database: Database, keys: DeviceKeys, folder: Path, now: dt.
     blobs = {}
     for item in list(items):
         photo = photo_ciphertext(database, item.record_id)
-        if photo is None:
+        if photo is None or not record_opens(database, keys, item.record_id):
             items.remove(item)
             broken.append(item.record_id)
+            if photo is not None:  # damaged, not missing: set aside (reason "rusak") for the supervisor
+                set_aside(database, keys, item.record_id, now)
         else:
             blobs[item.photo_sha256] = photo
     if not items:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from kiosk import damaged_records
 from kiosk.audit import AuditLog
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys
@@ -124,6 +125,9 @@ class Uploader:
             self._set_aside_unbuildable(broken, report)
             if not due and not broken:
                 return
+            due = self._set_aside_damaged(due, report)
+            if not due:
+                continue
             batch = fit_batch(due, max_records, max_bytes)
             leased = set(outbox.lease(self.database, [item.record_id for item in batch], self.clock()))
             pending = {item.record_id: item for item in batch if item.record_id in leased}
@@ -137,6 +141,25 @@ class Uploader:
                 if outbox.quarantine(conn, record_id, "unbuildable", message, self.clock(),
                                      expected=outbox.S.QUEUED):
                     report.quarantined += 1
+
+    def _set_aside_damaged(self, due: list[Outgoing], report: SyncReport) -> list[Outgoing]:
+        """Records whose encrypted parts no longer open are set aside (reason "rusak") rather than
+        sent: Dukcapil could not open them either. A damaged record that cannot be set aside now
+        (the database is busy) waits for the next pass instead of being tried again in this one."""
+        sendable = []
+        for item in due:
+            if damaged_records.record_opens(self.database, self.keys, item.record_id):
+                sendable.append(item)
+            elif damaged_records.set_aside(self.database, self.keys, item.record_id, self.clock()):
+                report.quarantined += 1
+            else:
+                self._defer_to_next_pass(item.record_id)
+        return sendable
+
+    def _defer_to_next_pass(self, record_id: str) -> None:
+        with self.database.transaction() as conn:
+            conn.execute("UPDATE outbox SET next_attempt_at = ? WHERE record_id = ?",
+                         (outbox.iso(self.clock() + dt.timedelta(seconds=backoff_delay(1, self.rng))), record_id))
 
     def _send(self, pending: dict[str, Outgoing], report: SyncReport) -> None:
         """Photos, then the batch. Whatever ends this early puts the unresolved records back."""

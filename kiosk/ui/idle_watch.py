@@ -6,13 +6,21 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+_T = QEvent.Type
+# A key that a QShortcut takes (Enter, F5, F3 on the flow) never arrives as KeyPress: Qt sends
+# ShortcutOverride to the focus widget, then Shortcut to the QShortcut, and only the release
+# reaches the widget. So every stage of a key counts, not just KeyPress.
 ACTIVITY = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.InputMethod,
+    _T.KeyPress, _T.KeyRelease, _T.ShortcutOverride, _T.Shortcut, _T.InputMethod,
+    _T.MouseButtonPress, _T.MouseButtonRelease, _T.MouseButtonDblClick, _T.MouseMove, _T.Wheel,
+    _T.TouchBegin, _T.TouchUpdate, _T.TouchEnd, _T.TabletPress, _T.TabletMove,
 })
 
 
 class IdleWatch(QObject):
+    """One application-wide event filter: any key, mouse, wheel or touch event in any window
+    restarts the countdown; ``idle`` when it runs out."""
+
     idle = Signal()
 
     def __init__(self, timeout_ms: int, parent=None) -> None:

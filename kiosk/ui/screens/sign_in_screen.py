@@ -69,6 +69,13 @@ class SignInScreen(QWidget):
         officer_id = self.officer_box.currentData()
         if officer_id is None:
             return
+        if not self.pin_field.text().strip():
+            # Enter on an empty field is a slip, not a guess: guide and count nothing (the
+            # accounts refuse it uncounted too; this only spares the argon2 round trip).
+            self.banner.show_message("warning", tr("PIN belum diisi."), tr("Ketik PIN Anda, lalu tekan Enter."))
+            self.pin_field.clear()
+            self.pin_field.setFocus()
+            return
         try:
             officer = self._store.officers.sign_in(officer_id, self.pin_field.text())
         except SignInError as error:

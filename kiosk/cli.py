@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -15,15 +16,19 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
+from kiosk.damaged_records import DAMAGED_NIK
+from kiosk.demo_folder import check_demo_target, mark_demo_folder, refuse_demo_folder
 from kiosk.errors import KioskError
 from kiosk.i18n import load_language, tr
-from kiosk.paths import default_data_dir
+from kiosk.paths import DATA_DIR_ENV, default_data_dir
 from kiosk.settings import load_settings
 from kiosk.record import RecordSummary, state_label
 from kiosk.store import Store, open_store
 
 EXIT_OK = 0
 EXIT_EXPECTED_ERROR = 2  # also argparse's status for bad arguments
+# Commands that can carry records to Dukcapil: never on a demo folder.
+REAL_DATA_COMMANDS = frozenset({"sync", "export", "enroll"})
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,14 @@ def run(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the chosen subcommand (or the GUI) and return the exit status."""
     _follow_the_settings_language(argv)
     args = build_parser().parse_args(argv)
+    # demo-data needs to know whether the folder was named on purpose or is the kiosk's own.
+    args.data_dir_explicit = getattr(args, "data_dir", None) is not None or bool(os.environ.get(DATA_DIR_ENV))
     args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
     args.demo = getattr(args, "demo", False)
     command = subcommands().get(args.command) if args.command else None
     try:
+        if args.command in REAL_DATA_COMMANDS:
+            refuse_demo_folder(args.data_dir)
         return command.run(args) if command else _run_gui(args)
     except KioskError as exc:
         print_error(exc.message, exc.next_step)
@@ -216,6 +225,7 @@ def record_json(summary: RecordSummary) -> dict:
         "created_at": summary.created_at, "local_date": summary.local_date, "stand": summary.stand,
         "kelurahan_code": summary.kelurahan_code, "slip_no": summary.slip_no,
         "receipt_no": summary.receipt_no, "nik_masked": summary.nik_masked, "officer_id": summary.officer_id,
+        "damaged": summary.nik_masked == DAMAGED_NIK,
     }
 
 
@@ -224,12 +234,16 @@ def _print_records_table(summaries: list[RecordSummary]) -> None:
         print(tr("Belum ada data."))
         return
     header = (tr("No."), tr("Waktu"), tr("Status"), tr("Tempat"), tr("No. slip"), tr("NIK"))
+    damaged = sum(s.nik_masked == DAMAGED_NIK for s in summaries)
     rows = [(str(s.device_seq), _local_time(s.created_at), state_label(s.state), s.stand, s.slip_no,
-             s.nik_masked) for s in summaries]
+             tr("data rusak") if s.nik_masked == DAMAGED_NIK else s.nik_masked) for s in summaries]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     print(tr("Jumlah: {count} data.", count=len(rows)))
+    if damaged:
+        print(tr("{count} data rusak (isinya tidak bisa dibuka) disisihkan untuk diperiksa supervisor.",
+                 count=damaged))
 
 
 def _local_time(created_at: str) -> str:
@@ -250,20 +264,9 @@ def _run_demo_data(args: argparse.Namespace) -> int:
     # Imported here: OpenCV (for the portraits) is only needed by this subcommand.
     from kiosk.demo_data import make_demo_records
 
+    check_demo_target(args.data_dir, args.data_dir_explicit)
     with opened_store(args.data_dir) as store:
-        _refuse_a_working_kiosk(store)
+        mark_demo_folder(store)  # before any record: a run cut short still leaves a marked folder
         made = make_demo_records(store, args.records, days=args.days, seed=args.seed)
     print(tr("{count} data contoh dibuat di {path}.", count=len(made), path=str(args.data_dir)))
     return EXIT_OK
-
-
-def _refuse_a_working_kiosk(store: Store) -> None:
-    """Demo records in a real kiosk's folder would be synced to Dukcapil and tallied as an officer's
-    work, so demo-data writes only where every officer account is a demo one (or there is none)."""
-    from kiosk.demo_data import DEMO_OFFICERS
-
-    demo_nips = {nip for _, nip, _ in DEMO_OFFICERS}
-    active = store.officers.active()
-    if any(o.nip not in demo_nips for o in active) or (not active and store.officers.any_exists()):
-        raise KioskError(tr("Folder data ini dipakai petugas sungguhan; data contoh tidak dibuat."),
-                         tr("Buat data contoh di folder lain: kiosk --data-dir FOLDER demo-data --records N"))

@@ -1,5 +1,8 @@
 """Realistic demo records for Kecamatan Koto Tangah, sealed through the real store: valid NIKs,
-working contacts, stands in its 13 kelurahan, times within service hours and a synthetic portrait."""
+working contacts, stands in its 13 kelurahan, times within service hours and a synthetic portrait.
+
+The callers that make a demo folder (``kiosk demo-data``, ``kiosk --demo``) mark it with
+``kiosk.demo_folder``; tests and benchmarks use these records in folders of their own."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import numpy as np
 from kiosk.consent import consent_version
 from kiosk.contact import validate_email, validate_mobile
 from kiosk.nik import FEMALE_DAY_OFFSET, parse_nik
-from kiosk.officers import Officer, Role
+from kiosk.officers import DEMO_PIN, Officer, Role
 from kiosk.record import CitizenDraft, Consent, RecordSummary, Stand
 from kiosk.regions import Region, RegionTable
 from kiosk.store import Store
@@ -29,8 +32,6 @@ BIRTH_FIRST, BIRTH_LAST = dt.date(1950, 1, 1), dt.date(2008, 12, 31)
 MOBILE_PREFIXES = ("0811", "0812", "0813", "0821", "0822", "0823", "0852", "0857", "0878", "0896", "0881")
 SERVICE_START, SERVICE_END = dt.time(8, 0), dt.time(15, 0)
 CAMAT_OFFICE_KELURAHAN = "Lubuk Buaya"
-# Demo accounts get this PIN so a demo can sign in; it is never written to a log.
-DEMO_PIN = "246810"
 DEMO_OFFICERS = (
     ("Yusnidar, S.Sos.", "197806142005012003", Role.SUPERVISOR),
     ("Rahmat Hidayat", "198903212014031002", Role.OFFICER),
@@ -77,7 +78,7 @@ def ensure_demo_officers(store: Store) -> list[Officer]:
         return active
     supervisor = None  # the first account (a supervisor) adds the others, as at a real kiosk
     for name, nip, role in DEMO_OFFICERS:
-        added = store.officers.add(name, nip, DEMO_PIN, role, by=supervisor)
+        added = store.officers.add(name, nip, DEMO_PIN, role, by=supervisor, demo=True)
         supervisor = supervisor or added.officer_id
     log.info("created %d demo officer accounts", len(DEMO_OFFICERS))
     return store.officers.active()

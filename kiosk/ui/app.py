@@ -23,10 +23,11 @@ from kiosk.backup import backup_database
 from kiosk.camera.face_analysis import FaceAnalyzer
 from kiosk.camera.frame_source import DeviceSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
+from kiosk.demo_folder import demo_folder_error, is_demo_store, mark_demo_folder
 from kiosk.errors import KioskError
 from kiosk.i18n import load_language, tr
 from kiosk.logs import setup_logging
-from kiosk.officers import Role
+from kiosk.officers import DEMO_PIN, Role
 from kiosk.paths import default_data_dir, resources_dir
 from kiosk.regions import RegionTable
 from kiosk.settings import KioskSettings, load_settings
@@ -40,7 +41,6 @@ from kiosk.ui.sync_worker import SyncService
 
 log = logging.getLogger(__name__)
 
-DEMO_PIN = "246810"
 DEMO_OFFICER = ("Petugas Demo", "199001012020121001")
 DEMO_SEED_RECORDS = 6
 READY_ENV = "KIOSK_EXIT_WHEN_READY"  # benchmarks: print the start-up time and quit
@@ -79,10 +79,12 @@ def camera_factory(settings: KioskSettings, demo: bool):
 
 
 def prepare_demo(store: Store) -> None:
-    """The demo officer (PIN shown on the sign-in screen) and a few records for the queue."""
+    """The demo officer (PIN shown on the sign-in screen) and a few records for the queue, in a
+    folder marked as a demo folder first (a real kiosk then refuses to open it)."""
     from kiosk.demo_data import make_demo_records
 
-    store.officers.add(DEMO_OFFICER[0], DEMO_OFFICER[1], DEMO_PIN, Role.SUPERVISOR)
+    mark_demo_folder(store)
+    store.officers.add(DEMO_OFFICER[0], DEMO_OFFICER[1], DEMO_PIN, Role.SUPERVISOR, demo=True)
     make_demo_records(store, DEMO_SEED_RECORDS, days=1, seed=7)
 
 
@@ -99,6 +101,9 @@ def build_window(data_dir: Path, demo: bool) -> QMainWindow:
         store = open_store(data_dir)
         if demo and not store.officers.any_exists():
             prepare_demo(store)
+        elif not demo and is_demo_store(store):
+            store.database.close()
+            raise demo_folder_error(data_dir)
     except KioskError as error:
         return startup_error_window(error)
     sync = SyncService(data_dir, store.keys)

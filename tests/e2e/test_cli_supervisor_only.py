@@ -185,5 +185,5 @@ def test_demo_data_refuses_a_working_kiosk(tmp_path: Path) -> None:
     make_kiosk(data_dir)
     done = kiosk_run("demo-data", "--records", "2", data_dir=data_dir)
     assert done.returncode == 2
-    assert done.stderr.startswith("Galat: Folder data ini dipakai petugas sungguhan; data contoh tidak dibuat.")
+    assert done.stderr.startswith(f"Galat: Folder data {data_dir} milik kios sungguhan; data contoh tidak dibuat.")
     assert kiosk_run("records", "--json", data_dir=data_dir).stdout == ""

@@ -1,0 +1,68 @@
+"""The tally's reconciliation as the supervisor reads it: a record sealed more than a day ago and
+still not acknowledged by the server is listed as a discrepancy; a younger one is not (yet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.demo_data import synthetic_portrait
+from kiosk.record import CitizenDraft, Consent, Stand
+from kiosk.reports.tally_data import build_tally
+from kiosk.store import Store, open_store
+from supervisor_credentials import add_supervisor_and_officer
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
+STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
+PHOTO = synthetic_portrait(random.Random(7))
+
+
+def officer(store: Store) -> int:
+    return store.database.execute("SELECT MAX(officer_id) FROM officers").fetchone()[0]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "data", clock=lambda: NOW)
+    add_supervisor_and_officer(opened)
+    yield opened
+    opened.database.close()
+
+
+def seal_at(store: Store, n: int, when: dt.datetime) -> str:
+    draft = CitizenDraft(nik=f"13711157089{n:05d}", email="warga@gmail.com", phone="+6281234567890",
+                         consent=Consent("PDP-2026-1", when), photo_jpeg=PHOTO)
+    return Store(store.database, store.keys, clock=lambda: when).seal(draft, officer(store), STAND).slip_no
+
+
+def unacknowledged(store: Store) -> list[str]:
+    tally = build_tally(store, NOW.date() - dt.timedelta(days=3), NOW.date(), targets=[], now=NOW)
+    return [d.slip_no for d in tally.discrepancies if d.problem == "unacknowledged"]
+
+
+def test_a_record_unacknowledged_for_a_day_and_a_bit_is_a_discrepancy(store: Store) -> None:
+    stale = seal_at(store, 1, NOW - dt.timedelta(days=1, minutes=30))
+    assert unacknowledged(store) == [stale]
+
+
+def test_a_record_sealed_23_hours_ago_is_not_yet_a_discrepancy(store: Store) -> None:
+    seal_at(store, 2, NOW - dt.timedelta(hours=23))
+    assert unacknowledged(store) == []
+
+
+def test_exactly_one_day_is_not_yet_late(store: Store) -> None:
+    seal_at(store, 3, NOW - dt.timedelta(days=1))
+    assert unacknowledged(store) == []
+
+
+def test_an_acknowledged_old_record_is_no_discrepancy(store: Store) -> None:
+    slip = seal_at(store, 4, NOW - dt.timedelta(days=2))
+    store.database.execute("UPDATE records SET receipt_no = 'RCP-0001', state = 'acknowledged' "
+                           "WHERE slip_no = ?", (slip,))
+    tally = build_tally(store, NOW.date() - dt.timedelta(days=3), NOW.date(), targets=[], now=NOW)
+    assert tally.discrepancies == [] and tally.acknowledged == 1

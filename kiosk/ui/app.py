@@ -20,7 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from kiosk.backup import backup_database
-from kiosk.camera.face_analysis import FaceAnalyzer
+from kiosk.camera.face_analysis import FaceAnalyzer, LazyFaceAnalyzer
 from kiosk.camera.frame_source import DeviceSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.demo_folder import demo_folder_error, is_demo_store, mark_demo_folder
@@ -51,17 +51,11 @@ def demo_video_path() -> Path:
     return resources_dir() / "demo" / "demo.avi"
 
 
-def shared_face_analyzer() -> Callable[[], FaceAnalyzer]:
-    """The face models load on first use (in the camera thread), once per run of the kiosk;
-    only one camera thread runs at a time, so the analyzer is never used by two at once."""
-    built: list[FaceAnalyzer] = []
-
-    def get() -> FaceAnalyzer:
-        if not built:
-            built.append(FaceAnalyzer())
-        return built[0]
-
-    return get
+def shared_face_analyzer(models: Path | None = None) -> Callable[[], FaceAnalyzer]:
+    """The face models load on first use (in the camera thread), once per run of the kiosk, and a
+    failure to load is remembered (the face step then offers manual capture); only one camera
+    thread runs at a time, so the analyzer is never used by two at once."""
+    return LazyFaceAnalyzer(models)
 
 
 def camera_factory(settings: KioskSettings, demo: bool):

@@ -1,11 +1,17 @@
 """The camera thread: opens a FrameSource, reads frames at the source's pace, decodes QR codes or
 analyses the face as the current step asks, and hands the GUI only the newest frame (older ones
-are dropped, never queued)."""
+are dropped, never queued).
+
+A fault here never reaches the citizen at the desk: it is logged (type and a redacted traceback)
+and reported by signal or on FrameInfo, and the draft is the flow's, untouched. A frame whose
+analysis fails is shown without it; repeated faults turn the face checks (or QR reading) off."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -16,13 +22,19 @@ from PySide6.QtCore import QThread, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.camera.capture_policy import AutoCapture
-from kiosk.camera.face_analysis import FaceAnalyzer, FaceVerdict
+from kiosk.camera.face_analysis import FaceAnalyzer, FaceModelError, FaceVerdict
 from kiosk.camera.frame_source import FrameSource
 from kiosk.camera.qr_reader import ConfirmedCodeFilter, QrReader
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
+from kiosk.logs import redact
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FPS = 25.0
+# Faults of one kind in one camera run before that work is turned off: one bad frame is skipped,
+# a fault on every frame must not flood the log or keep the citizen waiting for a photo.
+MAX_FAULTS = 3
 BOX_OK = (60, 180, 75)  # BGR: the face passes every check
 BOX_FIX = (0, 165, 255)  # BGR: something to fix
 
@@ -44,6 +56,22 @@ class FrameInfo:
 
     verdict: FaceVerdict | None
     progress: float
+    face_checks_off: bool = False  # the face models cannot run: the photo is taken by hand
+
+
+def log_fault(what: str, error: BaseException) -> None:
+    """The fault's type and traceback, with anything personal in its text blanked."""
+    text = redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    log.error("camera thread: %s failed (%s)\n%s", what, type(error).__name__, text)
+
+
+def camera_stopped() -> CameraError:
+    return CameraError(tr("Kamera berhenti mengirim gambar."),
+                       tr("Periksa kabel kamera lalu tekan \u201cCoba kamera lagi\u201d."))
+
+
+class QrReadingFailed(CameraError):
+    """The QR reader kept failing: the camera stops so the officer sees it and can retry."""
 
 
 def to_qimage(frame_bgr: np.ndarray) -> QImage:
@@ -83,6 +111,7 @@ class CameraThread(QThread):
         self._delivered.set()
         self._mode = CameraMode.PREVIEW
         self._mode_changed = threading.Event()
+        self._faults = {"face": 0, "qr": 0}  # per camera run, read and written by this thread only
 
     def set_mode(self, mode: CameraMode) -> None:
         """What to do with each frame; a new FACE mode starts auto-capture from zero."""
@@ -107,23 +136,34 @@ class CameraThread(QThread):
         self.wait()
 
     def run(self) -> None:
+        # The thread's own boundary: nothing raised here may reach sys.excepthook, which would
+        # send the desk home; the flow shows the failure and "Coba kamera lagi" starts a new run.
         try:
             source = self._open_source()
             source.open()
         except KioskError as error:
             self.camera_failed.emit(CameraFailure(error))
             return
+        except Exception as error:  # noqa: BLE001 - a driver fault while opening
+            log_fault("opening the camera", error)
+            self.camera_failed.emit(CameraFailure(camera_stopped()))
+            return
         try:
             self._loop(source)
         except KioskError as error:
             self.camera_failed.emit(CameraFailure(error))
-        except Exception:  # an unexpected driver error must not leave a frozen preview
-            self.camera_failed.emit(CameraFailure(CameraError(
-                tr("Kamera berhenti mengirim gambar."),
-                tr("Periksa kabel kamera lalu tekan \u201cCoba kamera lagi\u201d."))))
-            raise
+        except Exception as error:  # noqa: BLE001 - an unexpected driver error: no frozen preview
+            log_fault("reading frames", error)
+            self.camera_failed.emit(CameraFailure(camera_stopped()))
         finally:
+            self._close(source)
+
+    @staticmethod
+    def _close(source: FrameSource) -> None:
+        try:
             source.close()
+        except Exception as error:  # noqa: BLE001 - the run is over; closing must not raise past it
+            log_fault("closing the camera", error)
 
     def _loop(self, source: FrameSource) -> None:
         codes = ConfirmedCodeFilter()
@@ -140,8 +180,9 @@ class CameraThread(QThread):
                 self._mode_changed.clear()
                 codes.reset()  # the same QR may be scanned anew when the identify step returns
                 capture.reset()
-                if self._face_analyzer is not None:
-                    self._face_analyzer().reset()  # no tracking across citizens or retakes
+                analyzer = self._analyzer()
+                if analyzer is not None:
+                    analyzer.reset()  # no tracking across citizens or retakes
             self._publish(frame, self._process(frame, codes, capture))
             next_due += period
             delay = next_due - time.monotonic()
@@ -154,11 +195,55 @@ class CameraThread(QThread):
         with self._lock:
             mode = self._mode
         if mode is CameraMode.SCAN_QR:
-            for code in codes.feed(self._qr_reader.decode(frame)):
-                self.code_scanned.emit(code)
+            self._scan(frame, codes)
         if mode is not CameraMode.FACE or self._face_analyzer is None:
             return FrameInfo(None, 0.0)
-        verdict = self._face_analyzer().analyze(frame)
+        analyzer = self._analyzer()
+        if analyzer is None:
+            return FrameInfo(None, 0.0, face_checks_off=True)
+        try:
+            return self._judge(analyzer, frame, capture)
+        except Exception as error:  # noqa: BLE001 - this frame goes without a verdict
+            self._fault("face", "face analysis", error)
+            capture.reset()  # the run of good frames is broken
+            return FrameInfo(None, 0.0, face_checks_off=self._faults["face"] >= MAX_FAULTS)
+
+    def _analyzer(self) -> FaceAnalyzer | None:
+        """The face analyzer, or None when it cannot load or kept failing in this run."""
+        if self._face_analyzer is None or self._faults["face"] >= MAX_FAULTS:
+            return None
+        try:
+            return self._face_analyzer()
+        except FaceModelError:  # logged once where the models failed to load
+            self._faults["face"] = MAX_FAULTS
+        except Exception as error:  # noqa: BLE001 - a broken analyzer factory turns the checks off
+            self._faults["face"] = MAX_FAULTS
+            log_fault("loading the face analyzer", error)
+        return None
+
+    def _scan(self, frame: np.ndarray, codes: ConfirmedCodeFilter) -> None:
+        try:
+            found = self._qr_reader.decode(frame)
+        except Exception as error:  # noqa: BLE001 - this frame is not read; the next may be
+            self._fault("qr", "QR reading", error)
+            if self._faults["qr"] >= MAX_FAULTS:
+                raise QrReadingFailed(tr("Pembaca QR berhenti karena galat."),
+                                      tr("Ketik NIK warga, atau tekan \u201cCoba kamera lagi\u201d.")) from None
+            return
+        for code in codes.feed(found):
+            self.code_scanned.emit(code)
+
+    def _fault(self, kind: str, what: str, error: Exception) -> None:
+        """Counted; the first is logged with its traceback, the last says the work is now off."""
+        self._faults[kind] += 1
+        if self._faults[kind] == 1:
+            log_fault(what, error)
+        elif self._faults[kind] == MAX_FAULTS:
+            log.error("camera thread: %s failed %d times (last %s), turned off for this camera run",
+                      what, MAX_FAULTS, type(error).__name__)
+
+    def _judge(self, analyzer: FaceAnalyzer, frame: np.ndarray, capture: AutoCapture) -> FrameInfo:
+        verdict = analyzer.analyze(frame)
         photo = capture.feed(frame, verdict)
         if photo is not None:
             self.set_mode(CameraMode.PREVIEW)  # one photo per request; "Ulangi" asks again

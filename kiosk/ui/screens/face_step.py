@@ -1,9 +1,11 @@
 """Face: live preview with the face box and plain-Indonesian guidance; the photo is taken by
 itself once every quality check has held for about 10 frames. The officer can retake, or take it
-by hand (a visible override, stored on the record)."""
+by hand (a visible override, stored on the record). When the face models cannot run on this
+kiosk the step says so and the photo is taken by hand, with that reason."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import numpy as np
@@ -20,8 +22,19 @@ from kiosk.ui.screens.common import button, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
 
+log = logging.getLogger(__name__)
+
 PHOTO_PREVIEW_HEIGHT = 260
 NO_VERDICT = FaceVerdict(accepted=False, reasons=(), measures={}, face_box=None, guidance="")
+# Why a photo was taken by hand (kept with the photo; see capture_reason).
+BY_OFFICER = "officer"
+MODELS_UNAVAILABLE = "models_unavailable"
+
+
+def checks_off_text() -> str:
+    return tr("Pemeriksaan wajah otomatis tidak tersedia di kios ini. Ambil foto secara manual (F3) saat "
+              "wajah warga terlihat jelas dan lurus ke kamera, lalu laporkan ke dukungan teknis "
+              "(Bantuan F1 \u2192 Periksa kios).")
 
 
 class FaceStep(FlowStep):
@@ -33,6 +46,8 @@ class FaceStep(FlowStep):
         self.step_title = tr("Foto wajah")
         self._grab_frame = grab_frame
         self.photo: CapturedPhoto | None = None
+        self.capture_reason: str | None = None  # BY_OFFICER / MODELS_UNAVAILABLE for a hand-taken photo
+        self.face_checks_off = False  # the camera reported that the face models cannot run
         self.camera_view = CameraView()
         self.guidance = QLabel(tr("Menunggu wajah\u2026"))
         self.guidance.setObjectName("guidance")
@@ -69,7 +84,12 @@ class FaceStep(FlowStep):
 
     # -- from the camera thread ----------------------------------------------------------------
     def show_frame_info(self, info: FrameInfo) -> None:
-        if self.photo is not None or info.verdict is None:
+        if self.photo is not None:
+            return
+        if info.face_checks_off:
+            self._show_checks_off()
+            return
+        if info.verdict is None:
             return
         self.guidance.setText(info.verdict.guidance)
         self.guidance.setProperty("ok", info.verdict.accepted)
@@ -77,10 +97,25 @@ class FaceStep(FlowStep):
         self.guidance.style().polish(self.guidance)
         self.progress.setValue(int(info.progress * 100))
 
+    def _show_checks_off(self) -> None:
+        """Manual capture is the way now: said once, not redrawn on every frame."""
+        if self.face_checks_off:
+            return
+        self.face_checks_off = True
+        self.guidance.setText(checks_off_text())
+        self.guidance.setProperty("ok", False)
+        self.guidance.style().unpolish(self.guidance)
+        self.guidance.style().polish(self.guidance)
+        self.progress.setValue(0)
+        self.progress.hide()
+
     def accept_photo(self, photo: CapturedPhoto) -> None:
         """A photo from the quality gate (or taken by hand); the preview stops judging."""
         self.photo = photo
         self.retake_button.setEnabled(True)
+        self.override_note.setText(tr("Diambil manual: pemeriksaan wajah otomatis tidak tersedia")
+                                   if self.capture_reason == MODELS_UNAVAILABLE
+                                   else tr("Diambil manual: pemeriksaan kualitas dilewati"))
         self.override_note.setVisible(photo.manual)
         self.progress.setValue(100)
         self.guidance.setText(tr("Foto diambil. Ulangi bila kurang baik."))
@@ -102,6 +137,7 @@ class FaceStep(FlowStep):
             self.banner.show_message("error", tr("Belum ada gambar dari kamera."),
                                      tr("Tunggu gambar kamera muncul, atau tekan \u201cCoba kamera lagi\u201d."))
             return
+        self.capture_reason = MODELS_UNAVAILABLE if self.face_checks_off else BY_OFFICER
         self.accept_photo(photo_of(frame, verdict or NO_VERDICT, manual=True))
 
     def _on_retake_clicked(self) -> None:
@@ -120,10 +156,17 @@ class FaceStep(FlowStep):
             return False
         draft.photo_jpeg = self.photo.jpeg
         draft.capture_override = self.photo.manual
+        if self.photo.manual:
+            # The record stores only the override flag; the reason goes to the log for support
+            # (the record id is not personal).
+            log.info("record %s: photo taken by hand (%s)", draft.record_id, self.capture_reason)
         return True
 
     def reset(self) -> None:
         self.photo = None
+        self.capture_reason = None
+        self.face_checks_off = False  # the next camera run reports it again on its first frame
+        self.progress.show()
         self.photo_label.clear()
         self.photo_label.setText(tr("Belum ada foto"))
         self.override_note.hide()

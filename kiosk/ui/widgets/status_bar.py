@@ -36,10 +36,12 @@ class KioskStatusBar(QStatusBar):
     def set_queue_size(self, count: int) -> None:
         self.queue_label.setText(tr("Belum terkirim: {count}", count=count))
 
-    def set_last_sync(self, text: str, problem: bool = False) -> None:
-        """The last sync pass in a few words; a problem only colours it (details on request)."""
+    def set_last_sync(self, text: str, problem: bool = False, detail: str = "") -> None:
+        """The last sync pass in a few words; a problem only colours it, and ``detail`` (what went
+        wrong) waits in the tooltip: a periodic pass never interrupts the officer."""
         self.last_sync_label.setText(text)
         self.last_sync_label.setStyleSheet("color: #b3261e;" if problem else "")
+        self.last_sync_label.setToolTip(detail)
 
     def set_officer(self, name: str) -> None:
         self.officer_label.setText(tr("Petugas: {name}", name=name) if name else "")

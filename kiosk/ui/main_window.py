@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or KioskSettings()
         self._locked: tuple[Officer, QWidget] | None = None  # who was working, and where
         self._recovering = False
+        self._resume_pending = False  # a citizen kept after a fault, offered on the home screen
         self.crash_box: QMessageBox | None = None
         self.crash_guard = None  # set by the composition root (kiosk/ui/app.py)
         self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.home_screen.supervisor_requested.connect(self.show_supervisor)
         self.supervisor_screen.home_requested.connect(self.show_home)
         self.home_screen.help_requested.connect(self.show_help)
+        self.home_screen.resume_requested.connect(self._on_home_screen_resume_requested)
+        self.home_screen.discard_requested.connect(self._on_home_screen_discard_requested)
         self.help_screen.home_requested.connect(self.show_home)
         self.supervisor_screen.settings_panel.settings_saved.connect(self.apply_settings)
         if self._sync is not None:
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_leaving(tr("Keluar")):
             return False
         self.flow_screen.stop_camera()
+        self._drop_kept_citizen()  # the next officer never sees it
         self.idle_watch.stop()
         self.officer = None
         self.status.set_officer("")
@@ -149,8 +153,7 @@ class MainWindow(QMainWindow):
         previous, page = self._locked
         self._locked = None
         if officer.officer_id != previous.officer_id:
-            if page is self.flow_screen:
-                self.flow_screen.discard()
+            self._drop_kept_citizen()
             return False
         self.pages.setCurrentWidget(page)
         if page is self.flow_screen:
@@ -158,29 +161,52 @@ class MainWindow(QMainWindow):
         return True
 
     def recover_from_crash(self, code: str) -> None:
-        """An exception nobody caught (CrashGuard): back to a safe screen, the camera off, the
-        unsaved citizen dropped; sealed records are in the database and untouched."""
+        """An exception nobody caught (CrashGuard): back to a safe screen, the camera off. The
+        citizen being served is kept and offered on home ("Lanjutkan warga tadi?"); sealed
+        records are in the database and untouched."""
         if self._recovering:
             return  # the recovery itself failed: stay where we are rather than loop
         self._recovering = True
         try:
-            self.flow_screen.discard()
+            kept = self._keep_citizen_for_resume()
             if self.officer is not None:
                 self.show_home()
                 self.home_screen.show_sync_result(
                     "error", tr("Terjadi kesalahan tak terduga (kode {code}). Data yang sudah tersimpan aman.",
                                 code=code),
-                    tr("Layani warga itu lagi dari awal. Bila terulang, hubungi dukungan teknis dan sebutkan "
-                       "kode ini."))
+                    tr("Tekan \u201cLanjutkan\u201d untuk melayani warga tadi dari langkah terakhir. Bila terulang, "
+                       "hubungi dukungan teknis dan sebutkan kode ini.") if kept else
+                    tr("Periksa antrean di bawah: warga yang sudah tersimpan tidak perlu dilayani lagi. Bila "
+                       "terulang, hubungi dukungan teknis dan sebutkan kode ini."))
+                if kept:
+                    self.home_screen.offer_resume(self.flow_screen.resume_summary())
             elif not self.is_locked():
                 self.show_sign_in()
-            self.crash_box = QMessageBox(QMessageBox.Icon.Warning, tr("Kios IKD"),
-                                         tr("Maaf, terjadi kesalahan tak terduga. Kios kembali ke beranda; data "
-                                            "yang sudah tersimpan aman."), parent=self)
-            self.crash_box.setInformativeText(tr("Kode untuk dukungan teknis: {code}", code=code))
-            self.crash_box.open()  # not modal-blocking: the kiosk goes on behind it
+            self._show_crash_box(code)
         finally:
             self._recovering = False
+
+    def _keep_citizen_for_resume(self) -> bool:
+        """True when a citizen in progress is kept (camera off) to be resumed from home."""
+        if self.is_locked():
+            return False  # the lock already holds the citizen, paused, for the same officer
+        serving = self.pages.currentWidget() is self.flow_screen or self._resume_pending
+        self._resume_pending = self.officer is not None and serving and self.flow_screen.hold_for_resume()
+        if not self._resume_pending:
+            self._drop_kept_citizen()
+        return self._resume_pending
+
+    def _drop_kept_citizen(self) -> None:
+        self.flow_screen.discard()
+        self._resume_pending = False
+        self.home_screen.withdraw_resume_offer()
+
+    def _show_crash_box(self, code: str) -> None:
+        self.crash_box = QMessageBox(QMessageBox.Icon.Warning, tr("Kios IKD"),
+                                     tr("Maaf, terjadi kesalahan tak terduga. Kios kembali ke beranda; data "
+                                        "yang sudah tersimpan aman."), parent=self)
+        self.crash_box.setInformativeText(tr("Kode untuk dukungan teknis: {code}", code=code))
+        self.crash_box.open()  # not modal-blocking: the kiosk goes on behind it
 
     def apply_settings(self, settings: KioskSettings) -> None:
         """Settings changed by the supervisor take effect now."""
@@ -193,7 +219,8 @@ class MainWindow(QMainWindow):
         """Ask before signing out or closing while records wait to be sent or a citizen is being
         served; True when there is nothing to lose or the officer confirms."""
         unsynced = 0 if self._demo else self._store.count_in_states(UNSYNCED_STATES)
-        serving = self.flow_screen.has_unsaved_citizen() and self.pages.currentWidget() is self.flow_screen
+        serving = self.flow_screen.has_unsaved_citizen() and (
+            self.pages.currentWidget() is self.flow_screen or self._resume_pending)
         if not unsynced and not serving:
             return True
         lines = []
@@ -240,8 +267,24 @@ class MainWindow(QMainWindow):
         except KioskError as error:
             self.home_screen.show_sync_result("error", error.message, error.next_step)
             return
+        self._resume_pending = False  # a new citizen instead of the one offered: that draft goes
+        self.home_screen.withdraw_resume_offer()
         self.pages.setCurrentWidget(self.flow_screen)
         self.flow_screen.start(self.officer, self.stand)
+
+    def _on_home_screen_resume_requested(self) -> None:
+        if not self._resume_pending:
+            return
+        self._resume_pending = False
+        self.home_screen.withdraw_resume_offer()
+        self.home_screen.sync_banner.clear()
+        self.pages.setCurrentWidget(self.flow_screen)
+        self.flow_screen.resume_after_fault()
+
+    def _on_home_screen_discard_requested(self) -> None:
+        self._drop_kept_citizen()
+        self.home_screen.sync_banner.clear()
+        self.home_screen.serve_button.setFocus()
 
     def _on_flow_screen_record_sealed(self, record) -> None:
         self.refresh_queue_size()

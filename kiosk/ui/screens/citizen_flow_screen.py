@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
+from kiosk.nik import mask_nik
 from kiosk.officers import Officer
 from kiosk.record import CitizenDraft, Stand
 from kiosk.regions import RegionTable
@@ -43,6 +44,7 @@ class CitizenFlowScreen(QWidget):
         self._officer: Officer | None = None
         self._stand: Stand | None = None
         self._cancel_armed = False
+        self._resume_focus: QWidget | None = None
         self.draft = CitizenDraft()
 
         self.identify = IdentifyStep(store, regions)
@@ -132,7 +134,7 @@ class CitizenFlowScreen(QWidget):
     def _seal(self) -> None:
         try:
             record = self._store.seal(self.draft, self._officer.officer_id, self._stand)
-        except KioskError as error:
+        except KioskError as error:  # the store says what failed (disk full, database busy) and "Coba lagi"
             self.activation.banner.show_error(error)
             return
         self.saved.show_record(record)
@@ -192,6 +194,31 @@ class CitizenFlowScreen(QWidget):
     def resume(self) -> None:
         """The same officer is back: the camera again, on the step where they were."""
         self.restart_camera()
+
+    def hold_for_resume(self) -> bool:
+        """A fault sent the desk home: the camera goes off and the unsaved citizen is kept, as
+        typed, to resume. False (and dropped) when there is nothing to keep or it is already
+        sealed: a sealed record must never be offered, and saved, a second time."""
+        self._resume_focus = self.focusWidget()
+        self.stop_camera()
+        if not self.has_unsaved_citizen() or self._store.get(self.draft.record_id) is not None:
+            self.discard()
+            return False
+        return True
+
+    def resume_summary(self) -> str:
+        """Which citizen waits and where, for the offer on the home screen (NIK masked)."""
+        index = self.stack.currentIndex()
+        where = tr("langkah {number} dari {total}: {name}", number=index + 1, total=len(self.steps),
+                   name=self.current_step().step_title)
+        nik = self.draft.nik or self.identify.nik_field.text().strip()
+        return tr("NIK {nik}, {step}", nik=mask_nik(nik), step=where) if nik else where
+
+    def resume_after_fault(self) -> None:
+        """Back to the step the officer was on, with everything typed so far."""
+        self.restart_camera()
+        focus = self._resume_focus
+        (focus if focus is not None and self.isAncestorOf(focus) else self.next_button).setFocus()
 
     def discard(self) -> None:
         """Another officer unlocked: the citizen's unsaved data is dropped, never shown to them."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +46,8 @@ class HomeScreen(QWidget):
     sync_requested = Signal()
     supervisor_requested = Signal()
     help_requested = Signal()
+    resume_requested = Signal()  # the citizen kept after a fault, on the step they were on
+    discard_requested = Signal()  # ... or their unsaved data dropped
 
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
@@ -70,6 +73,7 @@ class HomeScreen(QWidget):
         self.help_button.clicked.connect(self.help_requested)
         QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.help_requested.emit)
         self.sync_banner = Banner()
+        self.resume_offer = self._make_resume_offer()
         self.queue_title = QLabel()
         self.queue_title.setStyleSheet("font-weight: 700;")
         self.queue = self._make_table()
@@ -87,9 +91,42 @@ class HomeScreen(QWidget):
         layout.addWidget(self.stand_label)
         layout.addLayout(actions)
         layout.addLayout(session)
+        layout.addWidget(self.resume_offer)
         layout.addWidget(self.sync_banner)
         layout.addWidget(self.queue_title)
         layout.addWidget(self.queue, 1)
+
+    def _make_resume_offer(self) -> QFrame:
+        """The "Lanjutkan warga tadi?" offer, shown only after a fault sent the desk home mid-citizen."""
+        offer = QFrame()
+        offer.setObjectName("banner_warning")
+        offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        question = QLabel(tr("Lanjutkan warga tadi?"))
+        question.setStyleSheet("font-weight: 700;")
+        self.resume_detail = QLabel()
+        self.resume_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.resume_button = button(tr("Lanjutkan"), primary=True)
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.discard_button = button(tr("Buang data warga tadi"), name="danger")
+        self.discard_button.clicked.connect(self.discard_requested)
+        text = QVBoxLayout()
+        text.addWidget(question)
+        text.addWidget(self.resume_detail)
+        row = QHBoxLayout(offer)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.addLayout(text, 1)
+        row.addWidget(self.resume_button)
+        row.addWidget(self.discard_button)
+        offer.hide()
+        return offer
+
+    def offer_resume(self, summary: str) -> None:
+        self.resume_detail.setText(summary)
+        self.resume_offer.show()
+        self.resume_button.setFocus()  # Enter resumes: the likeliest wish after a fault
+
+    def withdraw_resume_offer(self) -> None:
+        self.resume_offer.hide()
 
     @staticmethod
     def _make_table() -> QTableWidget:
@@ -132,4 +169,4 @@ class HomeScreen(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        self.serve_button.setFocus()
+        (self.resume_button if self.resume_offer.isVisibleTo(self) else self.serve_button).setFocus()

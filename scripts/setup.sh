@@ -67,7 +67,8 @@ stamp=.venv/.kiosk-installed
 want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/kiosk ]; then
   .venv/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
-  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+  # (setuptools warns that an editable install is one; that is the point: quiet it)
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
 echo "Siap: .venv/bin/kiosk $(.venv/bin/kiosk --version 2>/dev/null | cut -d' ' -f2)"

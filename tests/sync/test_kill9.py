@@ -6,7 +6,7 @@ the bandwidth so that a kill lands mid-upload, and ``kiosk sync --once`` started
 and SIGKILLed after a random delay (seeded): during start-up, while photos go up, after the
 gateway committed a batch but before the kiosk saved the acknowledgement, while receipts are
 applied, while photos are purged (retention 0 here, so a pass purges what it finalised). In some
-rounds ``kiosk demo-data`` seals new records at the same time and is killed too (a kill mid-seal).
+rounds another process seals demo records at the same time and is killed too (a kill mid-seal).
 
 Between rounds the kiosk's stored times (leases, backoffs) are moved ten minutes back: the lid
 stayed closed that long, so killed leases (5 min) have expired and backoffs (<= 5 min) are over.
@@ -73,6 +73,15 @@ def environment() -> dict[str, str]:
 
 def kiosk_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kiosk", *args]
+
+
+def sealer_command(kiosk_dir: Path, count: int, seed: int) -> list[str]:
+    """A process that seals ``count`` demo records into the (real, not demo) kiosk folder, as a desk
+    would; ``kiosk demo-data`` refuses a real kiosk's folder."""
+    script = ("import sys; from pathlib import Path; from kiosk.demo_data import make_demo_records; "
+              "from kiosk.store import open_store; "
+              "make_demo_records(open_store(Path(sys.argv[1])), int(sys.argv[2]), seed=int(sys.argv[3]))")
+    return [sys.executable, "-c", script, str(kiosk_dir), str(count), str(seed)]
 
 
 def run(*args: str, timeout: float = 120, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -197,8 +206,7 @@ def test_kill_9_at_random_points_then_a_clean_sync_delivers_each_record_once(tmp
                 sealer = None
                 if rng.random() < 0.25:  # someone seals while the upload runs
                     sealer = subprocess.Popen(
-                        kiosk_command("--data-dir", str(kiosk_dir), "demo-data", "--records", "4",
-                                      "--seed", str(rounds)),
+                        sealer_command(kiosk_dir, 4, rounds),
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment())
                 before = proxy.counters
                 syncing = subprocess.Popen(kiosk_command("--data-dir", str(kiosk_dir), "sync", "--once"),

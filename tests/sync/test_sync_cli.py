@@ -12,11 +12,12 @@ import pytest
 
 from client_fixtures import kiosk_cli
 from gateway_harness import RunningGateway
-from kiosk.demo_data import DEMO_OFFICERS, DEMO_PIN
-from kiosk.officers import Role
+from kiosk.demo_data import DEMO_OFFICERS, make_demo_records
+from kiosk.officers import DEMO_PIN, Role
+from kiosk.store import open_store
 from supervisor_credentials import PIN_LINE, credentials, prepare_accounts
 
-# demo-data makes a demo supervisor (and officers) with the demo PIN
+# make_demo_records makes a demo supervisor (and officers) with the demo PIN
 DEMO_SUPERVISOR = credentials(next(nip for _, nip, role in DEMO_OFFICERS if role is Role.SUPERVISOR))
 DEMO_PIN_LINE = DEMO_PIN + "\n"
 
@@ -32,8 +33,14 @@ def ok(done) -> str:
 
 @pytest.fixture
 def demo_kiosk(tmp_path: Path) -> Path:
+    """A real (not demo) kiosk folder holding demo records: ``kiosk demo-data`` makes a demo folder,
+    which sync, export and enroll refuse, so the records are sealed here as a desk would."""
     data_dir = tmp_path / "kiosk"
-    ok(kiosk_cli("demo-data", "--records", "20", "--days", "2", "--seed", "5", data_dir=data_dir))
+    store = open_store(data_dir)
+    try:
+        make_demo_records(store, 20, days=2, seed=5)
+    finally:
+        store.database.close()
     return data_dir
 
 

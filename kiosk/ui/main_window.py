@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self._locked: tuple[Officer, QWidget] | None = None  # who was working, and where
         self._recovering = False
         self._resume_pending = False  # a citizen kept after a fault, offered on the home screen
+        self._replace_armed = False  # F2 pressed once over that offer: a second press drops it
         self.crash_box: QMessageBox | None = None
         self.crash_guard = None  # set by the composition root (kiosk/ui/app.py)
         self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
             return False  # the lock already holds the citizen, paused, for the same officer
         serving = self.pages.currentWidget() is self.flow_screen or self._resume_pending
         self._resume_pending = self.officer is not None and serving and self.flow_screen.hold_for_resume()
+        self._replace_armed = False
         if not self._resume_pending:
             self._drop_kept_citizen()
         return self._resume_pending
@@ -266,6 +268,13 @@ class MainWindow(QMainWindow):
             check_room_for_new_record(self._store.database.path.parent, self.settings.min_free_disk_mb)
         except KioskError as error:
             self.home_screen.show_sync_result("error", error.message, error.next_step)
+            return
+        if self._resume_pending and not self._replace_armed:  # F2 out of habit must not drop a citizen
+            self._replace_armed = True
+            self.home_screen.show_sync_result(
+                "warning", tr("Data warga tadi belum disimpan."),
+                tr("Tekan \u201cLanjutkan\u201d untuk melayani warga tadi, atau tekan F2 sekali lagi untuk "
+                   "membuangnya dan melayani warga baru."))
             return
         self._resume_pending = False  # a new citizen instead of the one offered: that draft goes
         self.home_screen.withdraw_resume_offer()

@@ -224,6 +224,10 @@ def test_a_bug_mid_citizen_offers_to_resume_on_the_same_step(guarded, monkeypatc
     assert "Lanjutkan" in home.sync_banner.next_step_text()
     desk.qtbot.waitUntil(lambda: not desk.camera_running(), timeout=3000)
 
+    desk.qtbot.keyClick(home.resume_button, Qt.Key.Key_F2)  # a new citizen out of habit: asked first
+    assert desk.page is home and home.resume_offer.isVisible()
+    assert home.sync_banner.kind() == "warning" and "F2 sekali lagi" in home.sync_banner.next_step_text()
+
     desk.qtbot.mouseClick(home.resume_button, Qt.MouseButton.LeftButton)  # "Lanjutkan"
     assert desk.page is flow and desk.step() is flow.contact
     assert flow.draft.nik == NIK
@@ -248,8 +252,24 @@ def test_discarding_the_offer_drops_the_citizen(guarded, monkeypatch) -> None:
     desk.qtbot.mouseClick(home.discard_button, Qt.MouseButton.LeftButton)
     assert not home.resume_offer.isVisibleTo(home)
     assert flow.identify.nik_field.text() == "" and flow.draft.nik == ""
-    desk.start_citizen()
+    desk.start_citizen()  # one F2 now: nothing is kept that it could drop
     assert flow.identify.nik_field.text() == ""
+
+
+@pytest.mark.qt_no_exception_capture
+def test_two_presses_of_f2_serve_a_new_citizen_instead(guarded, monkeypatch) -> None:
+    desk = guarded
+    flow, home = desk.flow, desk.window.home_screen
+    desk.type(NIK)
+    fail_once(monkeypatch, flow.identify, "commit")
+    desk.enter()
+    desk.qtbot.waitUntil(lambda: desk.page is home, timeout=3000)
+    close_crash_box(desk)
+    desk.qtbot.keyClick(home.resume_button, Qt.Key.Key_F2)
+    assert desk.page is home
+    desk.qtbot.keyClick(home.resume_button, Qt.Key.Key_F2)
+    assert desk.page is flow and desk.step() is flow.identify
+    assert flow.identify.nik_field.text() == "" and not home.resume_offer.isVisibleTo(home)
 
 
 @pytest.mark.qt_no_exception_capture

@@ -61,6 +61,8 @@ def run(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the chosen subcommand (or the GUI) and return the exit status."""
     _follow_the_settings_language(argv)
     args = build_parser().parse_args(argv)
+    if getattr(args, "version", False):
+        return _print_version(getattr(args, "verbose", False))
     # demo-data needs to know whether the folder was named on purpose or is the kiosk's own.
     args.data_dir_explicit = getattr(args, "data_dir", None) is not None or bool(os.environ.get(DATA_DIR_ENV))
     args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
@@ -134,8 +136,10 @@ def _global_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                         help=tr("Tampilkan bantuan ini lalu keluar."))
-    common.add_argument("--version", action="version", version=f"kiosk {__version__}",
+    common.add_argument("--version", action="store_true", default=argparse.SUPPRESS,
                         help=tr("Tampilkan versi lalu keluar."))
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help=tr("Dengan --version: juga versi pustaka dan sidik (sha256) model wajah."))
     common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar=tr("FOLDER"),
                         help=tr("Folder data kios (bawaan: $KIOSK_DATA_DIR atau folder data pengguna)."))
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
@@ -190,6 +194,16 @@ def opened_store(data_dir: Path) -> Iterator[Store]:
         yield store
     finally:
         store.database.close()
+
+
+def _print_version(verbose: bool) -> int:
+    if not verbose:
+        print(f"kiosk {__version__}")
+        return EXIT_OK
+    from kiosk.versions import collect_versions, version_lines  # OpenCV loads for --verbose only
+
+    print("\n".join(version_lines(collect_versions())))
+    return EXIT_OK
 
 
 # -- the GUI ---------------------------------------------------------------------------------

@@ -105,9 +105,10 @@ def status_label(status: Status) -> str:
 def run_checks(data_dir: Path, *, open_camera: CameraOpener = DeviceSource, printer_probe: PrinterProbe | None = None,
                camera_indices: Iterable[int] = range(5), timeout: float = 3.0,
                on_check: Callable[[Check], None] | None = None,
-               cancelled: Callable[[], bool] = lambda: False) -> list[Check]:
+               cancelled: Callable[[], bool] = lambda: False, models: Path | None = None) -> list[Check]:
     """Every check in reading order; ``on_check`` sees each one as it is done (the GUI shows rows
-    as they come); ``cancelled`` is asked between checks (the window is closing)."""
+    as they come); ``cancelled`` is asked between checks (the window is closing); ``models``: the
+    face models' folder when not the bundled one."""
     indices = tuple(camera_indices)
     steps: tuple[tuple[tuple[str, ...], Callable[[], Check | tuple[Check, ...]]], ...] = (
         (("settings",), lambda: check_settings(data_dir)),
@@ -116,7 +117,7 @@ def run_checks(data_dir: Path, *, open_camera: CameraOpener = DeviceSource, prin
         (("keyring",), lambda: check_keyring(data_dir)),
         (("server", "clock"), lambda: check_server_and_clock(data_dir, timeout)),
         (("camera",), lambda: check_cameras(data_dir, open_camera, indices, timeout)),
-        (("models",), check_models),
+        (("models",), lambda: check_models(models)),
         (("printer",), lambda: check_printer(printer_probe)),
     )
     checks: list[Check] = []
@@ -130,12 +131,25 @@ def run_checks(data_dir: Path, *, open_camera: CameraOpener = DeviceSource, prin
     return checks
 
 
-def report_json(checks: list[Check], data_dir: Path) -> dict:
-    """What ``kiosk doctor --json`` prints and "Salin laporan" copies: nothing personal in it."""
+def report_json(checks: list[Check], data_dir: Path, versions: dict | None = None) -> dict:
+    """What ``kiosk doctor --json`` prints and "Salin laporan" copies: nothing personal in it.
+    ``versions``: ``kiosk.versions.collect_versions()``, collected here when not given."""
     return {"version": __version__, "data_dir": str(data_dir),
             "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "ok": not any(check.status is Status.PROBLEM for check in checks),
+            "versions": versions_or_error() if versions is None else versions,
             "checks": [check.as_json() for check in checks]}
+
+
+def versions_or_error() -> dict:
+    """``kiosk.versions.collect_versions()``, or the error's type when even that fails."""
+    from kiosk.versions import collect_versions
+
+    try:
+        return collect_versions()
+    except Exception as exc:  # noqa: BLE001 - the report is still worth sending without them
+        log.warning("doctor: collecting versions failed with %s", type(exc).__name__)
+        return {"error": type(exc).__name__}
 
 
 def _isolated(names: tuple[str, ...], step: Callable[[], Check | tuple[Check, ...]]) -> tuple[Check, ...]:
@@ -424,31 +438,62 @@ def check_cameras(data_dir: Path, open_camera: CameraOpener, indices: tuple[int,
 
 
 # -- face models and printer ---------------------------------------------------------------------
-def check_models() -> Check:
+def check_models(models: Path | None = None) -> Check:
     from kiosk.camera.face_analysis import FaceAnalyzer
-    from kiosk.camera.face_detector import models_dir
+    from kiosk.camera.face_detector import FaceModelError, models_dir
     from kiosk.image_file import read_image
 
-    reinstall = tr("Pasang ulang aplikasi Kios IKD dari paket resmi (folder data jangan dihapus), lalu periksa lagi.")
+    folder = models or models_dir()
     sample = resources_dir().joinpath(*SAMPLE_FACE)
     started = time.perf_counter()
     try:
-        analyzer = FaceAnalyzer()
+        analyzer = FaceAnalyzer(models_dir=folder)
         image = read_image(sample, colour=True)
         if image is None:
             raise FileNotFoundError(sample)
         faces = int(analyzer.analyze(image).measures.get("face_count", 0))
+    except FaceModelError as exc:
+        return _models_unavailable(exc, folder)
     except (OSError, cv2.error) as exc:
         return Check("models", Status.PROBLEM,
-                     tr("Model wajah tidak bisa dimuat ({kind}).", kind=type(exc).__name__), reinstall,
-                     {"folder": str(models_dir())})
+                     tr("Model wajah tidak bisa dimuat ({kind}).", kind=type(exc).__name__),
+                     _models_next_step(reinstall=True), {"folder": str(folder), "error": type(exc).__name__})
     took = round((time.perf_counter() - started) * 1000)
-    details = {"folder": str(models_dir()), "milliseconds": took, "faces_in_sample": faces}
+    details = {"folder": str(folder), "milliseconds": took, "faces_in_sample": faces, "engines": analyzer.engines}
     if faces < 1:
         return Check("models", Status.PROBLEM, tr("Model wajah dimuat, tetapi wajah pada foto contoh tidak ditemukan."),
-                     reinstall, details)
+                     _models_next_step(reinstall=True), details)
     return Check("models", Status.OK, tr("Model wajah dimuat dan menemukan wajah contoh dalam {ms} ms.", ms=took),
                  details=details)
+
+
+def _models_unavailable(error: Exception, folder: Path) -> Check:
+    """The cause in the officer's words (a file missing or damaged, or this OpenCV's DNN engine
+    not running the model whole) and the English cause for support in the details."""
+    from kiosk.camera.face_detector import dnn_engines
+
+    cause, file = getattr(error, "cause", ""), getattr(error, "file", "")
+    details = {"folder": str(folder), "cause": str(error), "opencv": cv2.__version__,
+               "engines_offered": [name for name, _ in dnn_engines()]}
+    if cause == "missing":
+        finding = tr("Berkas model wajah {file} tidak ada.", file=file)
+    elif cause == "unreadable":
+        finding = tr("Berkas model wajah {file} rusak atau tidak terbaca oleh OpenCV {version}.", file=file,
+                     version=cv2.__version__)
+    elif cause == "outputs_dropped":
+        finding = tr("OpenCV {version} di kios ini tidak menjalankan model {file} dengan utuh (mesin DNN-nya "
+                     "membuang salah satu keluaran).", version=cv2.__version__, file=file)
+    else:
+        finding = tr("Model wajah tidak bisa dimuat ({cause}).", cause=str(error))
+    return Check("models", Status.PROBLEM, finding, _models_next_step(reinstall=cause != "outputs_dropped"), details)
+
+
+def _models_next_step(reinstall: bool) -> str:
+    fix = (tr("Pasang ulang aplikasi Kios IKD dari paket resmi (folder data jangan dihapus), lalu periksa lagi.")
+           if reinstall else
+           tr("Pasang ulang aplikasi Kios IKD dari paket resmi agar terpasang OpenCV yang sudah diuji (lihat "
+              "\u201ckiosk --version --verbose\u201d), lalu periksa lagi."))
+    return tr("{fix} Sementara itu foto wajah diambil manual (F3).", fix=fix)
 
 
 def check_printer(probe: PrinterProbe | None) -> Check:

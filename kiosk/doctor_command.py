@@ -38,11 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.doctor import Status, report_json, run_checks
+    from kiosk.versions import collect_versions
 
-    printing = None if args.json else _LinePrinter(args.data_dir)
+    versions = collect_versions()
+    printing = None if args.json else _LinePrinter(args.data_dir, versions)
     checks = run_checks(args.data_dir, printer_probe=printer_probe(), camera_indices=range(args.cameras),
                         on_check=printing)
-    report = report_json(checks, args.data_dir)
+    report = report_json(checks, args.data_dir, versions)
     if printing is None:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -66,9 +68,10 @@ class _LinePrinter:
     """Each check on its own numbered line as soon as it is done, so the officer can read them
     out while the camera is still being tried."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, versions: dict) -> None:
         from kiosk import __version__
         from kiosk.doctor import Status, check_title, status_label
+        from kiosk.versions import version_lines
 
         self._count = 0
         self._status_width = max(len(status_label(status)) for status in Status)
@@ -76,7 +79,9 @@ class _LinePrinter:
                                 ("settings", "disk", "database", "keyring", "server", "clock", "camera",
                                  "models", "printer"))
         print(tr("Kios IKD {version}: pemeriksaan kios", version=__version__))
-        print(tr("Folder data: {path}", path=str(data_dir)), flush=True)
+        print(tr("Folder data: {path}", path=str(data_dir)))
+        print(tr("Versi:"))
+        print("\n".join("  " + line for line in version_lines(versions)[1:]), flush=True)
 
     def __call__(self, check: Check) -> None:
         from kiosk.doctor import status_label

@@ -336,8 +336,8 @@ def test_the_face_models_load_and_find_the_sample_face() -> None:
 def test_missing_models_are_a_problem_saying_to_reinstall(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("kiosk.camera.face_detector.models_dir", lambda: tmp_path / "no-models")
     check = check_models()
-    assert check.status is Status.PROBLEM and "FileNotFoundError" in check.finding
-    assert "Pasang ulang" in check.next_step
+    assert check.status is Status.PROBLEM and "tidak ada" in check.finding
+    assert "face_detection_short_range.tflite" in check.finding and "Pasang ulang" in check.next_step
 
 
 @pytest.mark.parametrize(("printers", "status", "words"), [

@@ -22,7 +22,17 @@ from PySide6.QtWidgets import (
 
 from kiosk import __version__
 from kiosk.camera.frame_source import DeviceSource
-from kiosk.doctor import CameraOpener, Check, PrinterProbe, Printers, Status, report_json, run_checks, status_label
+from kiosk.doctor import (
+    CameraOpener,
+    Check,
+    PrinterProbe,
+    Printers,
+    Status,
+    report_json,
+    run_checks,
+    status_label,
+    versions_or_error,
+)
 from kiosk.i18n import tr
 from kiosk.ui.printer_check import probe_printers
 from kiosk.ui.screens.common import button, hint, title
@@ -42,10 +52,13 @@ class DoctorThread(QThread):
         self._data_dir = data_dir
         self._open_camera = open_camera
         self._printer_probe = printer_probe
+        self.versions: dict = {}  # kiosk.versions for the report, read once the thread has finished
 
     def run(self) -> None:
         run_checks(self._data_dir, open_camera=self._open_camera, printer_probe=self._printer_probe,
                    on_check=self.check_finished.emit, cancelled=self.isInterruptionRequested)
+        if not self.isInterruptionRequested():
+            self.versions = versions_or_error()  # loads the face models: not in the GUI thread
 
 
 def asked_now(probe: PrinterProbe) -> PrinterProbe:
@@ -74,6 +87,7 @@ class HelpScreen(QWidget):
         self.open_camera = open_camera  # tests hand in fakes: there is no webcam on a build machine
         self.printer_probe = printer_probe
         self.checks: list[Check] = []
+        self.versions: dict = {}
         self._thread: DoctorThread | None = None
         self._stopping = False  # QThread forgets a requested interruption once it has finished
         self.check_button = button(tr("Periksa kios"), primary=True)
@@ -177,6 +191,7 @@ class HelpScreen(QWidget):
     def _on_doctor_finished(self) -> None:
         if self._thread is None:
             return
+        self.versions = self._thread.versions
         self._thread.deleteLater()
         self._thread = None
         self.check_button.setEnabled(True)
@@ -203,7 +218,7 @@ class HelpScreen(QWidget):
             self.banner.show_message("success", tr("Semua pemeriksaan baik."))
 
     def copy_report(self) -> None:
-        report = report_json(self.checks, self.data_dir)
+        report = report_json(self.checks, self.data_dir, self.versions)
         QGuiApplication.clipboard().setText(json.dumps(report, ensure_ascii=False, indent=2))
         self.banner.show_message("info", tr("Laporan disalin."),
                                  tr("Tempel (Ctrl+V) di WhatsApp atau surel untuk dukungan teknis."))

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     cv2.setNumThreads(1)  # one core: the other runs the GUI
     frames = make_frames(args.frames)
-    timings, accepted = time_analysis(FaceAnalyzer(), frames, args.frames, args.warmup,
+    analyzer = FaceAnalyzer()
+    timings, accepted = time_analysis(analyzer, frames, args.frames, args.warmup,
                                       tracking=not args.no_tracking)
     timings.sort()
     p50 = statistics.median(timings)
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  goal p95 <= {GOAL_P95_MS:.0f} ms (issue 3): {met[p95 <= GOAL_P95_MS]};"
           f" budget p95 <= {BUDGET_P95_MS:.0f} ms (DESIGN.md): {met[p95 <= BUDGET_P95_MS]}")
     print(f"  accepted {accepted} of {len(timings)} frames")
+    # Which engine ran matters as much as the figures: OpenCV releases differ in what they offer.
+    engines = ", ".join(f"{name.removesuffix('.tflite')} {engine}" for name, engine in analyzer.engines.items())
+    print(f"  OpenCV {cv2.__version__}, DNN engine: {engines}")
 
 
 if __name__ == "__main__":

@@ -197,12 +197,10 @@ def opened_store(data_dir: Path) -> Iterator[Store]:
 
 
 def _print_version(verbose: bool) -> int:
-    if not verbose:
-        print(f"kiosk {__version__}")
-        return EXIT_OK
     from kiosk.versions import collect_versions, version_lines  # OpenCV loads for --verbose only
 
-    print("\n".join(version_lines(collect_versions())))
+    lines = version_lines(collect_versions()) if verbose else [f"kiosk {__version__}"]
+    print("\n".join(lines))
     return EXIT_OK
 
 

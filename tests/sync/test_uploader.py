@@ -177,9 +177,10 @@ def test_same_id_other_content_is_a_conflict_and_the_server_copy_stays(
 def test_one_poisoned_record_does_not_block_49_others(enrolled: Kiosk, gateway: RunningGateway) -> None:
     ids = add_demo_records(enrolled, 50)
     poisoned = ids[17]
-    photo = enrolled.column("SELECT ciphertext FROM photos WHERE record_id = ?", (poisoned,))[0]
-    enrolled.store.database.execute(  # the stored photo no longer matches its hash: every PUT is refused
-        "UPDATE photos SET ciphertext = ? WHERE record_id = ?", (photo + b"\0", poisoned))
+    # The photo's recorded hash no longer matches it: every PUT is refused. (A changed ciphertext
+    # would no longer open, and the kiosk sets such a record aside as damaged without sending it.)
+    enrolled.store.database.execute("UPDATE photos SET sha256 = ? WHERE record_id = ?",
+                                    (hashlib.sha256(b"another photo").hexdigest(), poisoned))
     first = enrolled.sync()
     assert (first.acknowledged, first.retry_later, first.quarantined) == (49, 1, 0)
     for strike in range(2, 6):

@@ -66,3 +66,40 @@ def test_an_acknowledged_old_record_is_no_discrepancy(store: Store) -> None:
                            "WHERE slip_no = ?", (slip,))
     tally = build_tally(store, NOW.date() - dt.timedelta(days=3), NOW.date(), targets=[], now=NOW)
     assert tally.discrepancies == [] and tally.acknowledged == 1
+
+
+POSYANDU = Stand("Posyandu Melati", "13.71.11.1001", "Balai Gadang")
+
+
+def totals_after(store: Store, state: str, final_status: str | None) -> dict[str, int]:
+    slip = seal_at(store, 5, NOW - dt.timedelta(hours=2))
+    store.database.execute("UPDATE records SET state = ?, final_status = ? WHERE slip_no = ?",
+                           (state, final_status, slip))
+    tally = build_tally(store, NOW.date(), targets=[], now=NOW)
+    return {group: count for group, count in tally.totals.items() if count}
+
+
+def test_a_purged_record_without_a_final_status_counts_as_activated(store: Store) -> None:
+    """Photos are purged only after the final status; an older kiosk did not keep which one."""
+    assert totals_after(store, "purged", None) == {"activated": 1}
+
+
+def test_a_record_still_being_captured_counts_as_captured(store: Store) -> None:
+    assert totals_after(store, "captured", None) == {"captured": 1}
+
+
+def test_a_state_from_a_newer_kiosk_counts_as_captured(store: Store) -> None:
+    """Never dropped from the totals: the served count must still match the slips."""
+    assert totals_after(store, "archived", None) == {"captured": 1}
+
+
+def test_the_stand_filter_offers_each_stand_once_in_order(store: Store) -> None:
+    from kiosk.reports.tally_data import stands_seen
+
+    assert stands_seen(store) == []
+    seal_at(store, 6, NOW - dt.timedelta(hours=3))
+    draft = CitizenDraft(nik="1371115708900077", email="warga@gmail.com", phone="+6281234567890",
+                         consent=Consent("PDP-2026-1", NOW), photo_jpeg=PHOTO)
+    store.seal(draft, officer(store), POSYANDU)
+    seal_at(store, 8, NOW - dt.timedelta(hours=1))
+    assert stands_seen(store) == ["Kantor Camat Koto Tangah", "Posyandu Melati"]

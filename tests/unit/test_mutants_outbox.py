@@ -1,0 +1,64 @@
+"""The outbox as support and the gateway see it: ``kiosk sync status`` counts every state (zero
+included), and an offline export lists the records in the order they were sealed, whatever
+state (queued or sending) each is in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from supervisor_credentials import add_supervisor_and_officer
+
+from kiosk.demo_data import synthetic_portrait
+from kiosk.record import CitizenDraft, Consent, RecordState, Stand
+from kiosk.store import Store, open_store
+from kiosk.sync import outbox
+from kiosk.sync.export_bundle import read_bundle
+from kiosk.sync.offline_export import export_unsynced
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 27, 14, 0, tzinfo=WIB)
+STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "data", clock=lambda: NOW)
+    add_supervisor_and_officer(opened)
+    yield opened
+    opened.database.close()
+
+
+def seal(store: Store, n: int) -> str:
+    officer = store.database.execute("SELECT MAX(officer_id) FROM officers").fetchone()[0]
+    draft = CitizenDraft(nik=f"13711157089{n:05d}", email="warga@gmail.com", phone="+6281234567890",
+                         consent=Consent("PDP-2026-1", NOW), photo_jpeg=synthetic_portrait(random.Random(n)))
+    return store.seal(draft, officer, STAND).record_id
+
+
+def set_state(store: Store, record_id: str, state: RecordState) -> None:
+    store.database.execute("UPDATE records SET state = ? WHERE record_id = ?", (state.value, record_id))
+
+
+def test_sync_status_counts_every_state_including_the_empty_ones(store: Store) -> None:
+    assert outbox.counts_by_state(store.database) == {state.value: 0 for state in RecordState}
+    first, second, third = (seal(store, n) for n in range(3))
+    set_state(store, first, RecordState.SENDING)
+    counts = outbox.counts_by_state(store.database)
+    assert set(counts) == {state.value for state in RecordState}
+    assert counts["queued"] == 2 and counts["sending"] == 1
+    assert sum(counts.values()) == 3
+
+
+def test_an_export_lists_records_in_the_order_they_were_sealed(store: Store, tmp_path: Path) -> None:
+    ids = [seal(store, n) for n in range(4)]
+    set_state(store, ids[0], RecordState.SENDING)  # "sending" sorts after "queued"
+    set_state(store, ids[2], RecordState.SENDING)
+    result = export_unsynced(store.database, store.keys, tmp_path / "usb", NOW)
+    assert result.records == 4
+    records = read_bundle(result.path).records
+    assert [record.record_id for record in records] == ids
+    assert [record.device_seq for record in records] == sorted(record.device_seq for record in records)

@@ -51,6 +51,9 @@ def test_a_bug_in_a_screen_returns_home_and_loses_no_sealed_record(serving, data
         rows = independent.execute("SELECT record_id, state FROM records").fetchall()
     assert rows == [(sealed.record_id, "queued")]
 
+    home = desk.window.home_screen  # the citizen is kept to resume (tests/ui/test_containment.py)
+    assert home.resume_offer.isVisible()
+    desk.qtbot.mouseClick(home.discard_button, Qt.MouseButton.LeftButton)
     desk.start_citizen()  # and the desk goes on
     assert desk.flow.identify.nik_field.text() == ""
 

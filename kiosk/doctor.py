@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import httpx
@@ -46,6 +47,9 @@ from kiosk.settings import SETTINGS_FILE, KioskSettings, SettingsError, load_set
 from kiosk.sync import errors as sync_errors
 from kiosk.sync import sync_settings
 from kiosk.sync.client import SyncClient
+
+if TYPE_CHECKING:  # the face models load in check_models only
+    from kiosk.camera.face_detector import FaceModelError
 
 log = logging.getLogger(__name__)
 
@@ -440,7 +444,7 @@ def check_cameras(data_dir: Path, open_camera: CameraOpener, indices: tuple[int,
 # -- face models and printer ---------------------------------------------------------------------
 def check_models(models: Path | None = None) -> Check:
     from kiosk.camera.face_analysis import FaceAnalyzer
-    from kiosk.camera.face_detector import FaceModelError, models_dir
+    from kiosk.camera.face_detector import FaceModelError, models_dir, models_next_step
     from kiosk.image_file import read_image
 
     folder = models or models_dir()
@@ -457,43 +461,24 @@ def check_models(models: Path | None = None) -> Check:
     except (OSError, cv2.error) as exc:
         return Check("models", Status.PROBLEM,
                      tr("Model wajah tidak bisa dimuat ({kind}).", kind=type(exc).__name__),
-                     _models_next_step(reinstall=True), {"folder": str(folder), "error": type(exc).__name__})
+                     models_next_step(reinstall=True), {"folder": str(folder), "error": type(exc).__name__})
     took = round((time.perf_counter() - started) * 1000)
     details = {"folder": str(folder), "milliseconds": took, "faces_in_sample": faces, "engines": analyzer.engines}
     if faces < 1:
         return Check("models", Status.PROBLEM, tr("Model wajah dimuat, tetapi wajah pada foto contoh tidak ditemukan."),
-                     _models_next_step(reinstall=True), details)
+                     models_next_step(reinstall=True), details)
     return Check("models", Status.OK, tr("Model wajah dimuat dan menemukan wajah contoh dalam {ms} ms.", ms=took),
                  details=details)
 
 
-def _models_unavailable(error: Exception, folder: Path) -> Check:
+def _models_unavailable(error: FaceModelError, folder: Path) -> Check:
     """The cause in the officer's words (a file missing or damaged, or this OpenCV's DNN engine
     not running the model whole) and the English cause for support in the details."""
     from kiosk.camera.face_detector import dnn_engines
 
-    cause, file = getattr(error, "cause", ""), getattr(error, "file", "")
-    details = {"folder": str(folder), "cause": str(error), "opencv": cv2.__version__,
+    details = {"folder": str(folder), "cause": error.detail, "opencv": cv2.__version__,
                "engines_offered": [name for name, _ in dnn_engines()]}
-    if cause == "missing":
-        finding = tr("Berkas model wajah {file} tidak ada.", file=file)
-    elif cause == "unreadable":
-        finding = tr("Berkas model wajah {file} rusak atau tidak terbaca oleh OpenCV {version}.", file=file,
-                     version=cv2.__version__)
-    elif cause == "outputs_dropped":
-        finding = tr("OpenCV {version} di kios ini tidak menjalankan model {file} dengan utuh (mesin DNN-nya "
-                     "membuang salah satu keluaran).", version=cv2.__version__, file=file)
-    else:
-        finding = tr("Model wajah tidak bisa dimuat ({cause}).", cause=str(error))
-    return Check("models", Status.PROBLEM, finding, _models_next_step(reinstall=cause != "outputs_dropped"), details)
-
-
-def _models_next_step(reinstall: bool) -> str:
-    fix = (tr("Pasang ulang aplikasi Kios IKD dari paket resmi (folder data jangan dihapus), lalu periksa lagi.")
-           if reinstall else
-           tr("Pasang ulang aplikasi Kios IKD dari paket resmi agar terpasang OpenCV yang sudah diuji (lihat "
-              "\u201ckiosk --version --verbose\u201d), lalu periksa lagi."))
-    return tr("{fix} Sementara itu foto wajah diambil manual (F3).", fix=fix)
+    return Check("models", Status.PROBLEM, error.message, error.next_step, details)
 
 
 def check_printer(probe: PrinterProbe | None) -> Check:

@@ -122,24 +122,25 @@ class LazyFaceAnalyzer:
     def __init__(self, models_dir: Path | None = None) -> None:
         self._models_dir = models_dir
         self._analyzer: FaceAnalyzer | None = None
-        self.failure: str | None = None  # why the models cannot run here, in English for support
+        self.failure: FaceModelError | None = None  # why the models cannot run here
 
     def __call__(self) -> FaceAnalyzer:
         if self._analyzer is None and self.failure is None:
             self._load()
         if self._analyzer is None:
-            raise FaceModelError(self.failure)
+            failure = self.failure
+            raise FaceModelError(failure.detail, failure.cause, failure.file)  # a fresh traceback each time
         return self._analyzer
 
     def _load(self) -> None:
         try:
             self._analyzer = FaceAnalyzer(models_dir=self._models_dir)
         except FaceModelError as error:
-            self.failure = str(error)
+            self.failure = error
         except Exception as error:  # noqa: BLE001 - any fault here only turns the face checks off
-            self.failure = f"{type(error).__name__} while loading the face models"
+            self.failure = FaceModelError(f"{type(error).__name__} while loading the face models")
         if self.failure is not None:
-            log.error("face models unavailable, automatic face checks are off: %s", self.failure)
+            log.error("face models unavailable, automatic face checks are off: %s", self.failure.detail)
 
 
 def count_faces(detections: list[Detection], main: FaceLandmarks, min_size: float) -> int:

@@ -12,6 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from kiosk.errors import KioskError
+from kiosk.i18n import tr
 from kiosk.paths import resources_dir
 
 SHORT_RANGE_FILE = "face_detection_short_range.tflite"
@@ -41,16 +43,43 @@ class Detection:
         return self.box[2] * self.box[3]
 
 
-class FaceModelError(Exception):
+class FaceModelError(KioskError):
     """A face model file is missing, damaged, or this OpenCV cannot run it as the kiosk needs.
 
-    The text is English, for the log and support; ``cause`` ("missing", "unreadable",
-    "outputs_dropped", or "" when unknown) and ``file`` let ``kiosk doctor`` say it in Indonesian."""
+    ``message`` and ``next_step`` say it in Indonesian (``kiosk doctor``, ``kiosk face-check``);
+    ``str()`` is the English ``detail`` for the log and support. ``cause``: "missing",
+    "unreadable", "outputs_dropped", or "" when unknown."""
 
-    def __init__(self, message: str, cause: str = "", file: str = "") -> None:
-        super().__init__(message)
-        self.cause = cause
-        self.file = file
+    def __init__(self, detail: str, cause: str = "", file: str = "") -> None:
+        super().__init__(*_explain(detail, cause, file))
+        self.detail, self.cause, self.file = detail, cause, file
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+def _explain(detail: str, cause: str, file: str) -> tuple[str, str]:
+    version = cv2.__version__
+    if cause == "missing":
+        message = tr("Berkas model wajah {file} tidak ada.", file=file)
+    elif cause == "unreadable":
+        message = tr("Berkas model wajah {file} rusak atau tidak terbaca oleh OpenCV {version}.", file=file,
+                     version=version)
+    elif cause == "outputs_dropped":
+        message = tr("OpenCV {version} di kios ini tidak menjalankan model {file} dengan utuh (mesin DNN-nya "
+                     "membuang salah satu keluaran).", version=version, file=file)
+    else:
+        message = tr("Model wajah tidak bisa dimuat ({cause}).", cause=detail)
+    return message, models_next_step(reinstall=cause != "outputs_dropped")
+
+
+def models_next_step(reinstall: bool) -> str:
+    """Reinstalling brings the shipped models, or the tested OpenCV; meanwhile photos by hand."""
+    fix = (tr("Pasang ulang aplikasi Kios IKD dari paket resmi (folder data jangan dihapus), lalu periksa lagi.")
+           if reinstall else
+           tr("Pasang ulang aplikasi Kios IKD dari paket resmi agar terpasang OpenCV yang sudah diuji (lihat "
+              "\u201ckiosk --version --verbose\u201d), lalu periksa lagi."))
+    return tr("{fix} Sementara itu foto wajah diambil manual (F3).", fix=fix)
 
 
 def dnn_engines() -> list[tuple[str, int | None]]:

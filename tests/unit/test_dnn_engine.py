@@ -20,6 +20,7 @@ from kiosk.camera.face_detector import (
     models_dir,
 )
 from kiosk.camera.face_landmarks import MESH_FILE, FaceMesh
+from kiosk.errors import KioskError
 
 OBAMA = Path(__file__).resolve().parent.parent / "data" / "faces" / "obama.jpg"
 SHORT_ANCHORS = 896  # 16x16 cells x 2 + 8x8 cells x 6
@@ -92,6 +93,10 @@ def test_a_missing_or_damaged_model_file_is_a_face_model_error(tmp_path: Path) -
     with pytest.raises(FaceModelError) as missing:
         FaceMesh(tmp_path)
     assert (missing.value.cause, missing.value.file) == ("missing", MESH_FILE)
+    # An expected error: the officer's words and the next step, as the CLI prints them.
+    assert isinstance(missing.value, KioskError)
+    assert missing.value.message == f"Berkas model wajah {MESH_FILE} tidak ada."
+    assert "Pasang ulang" in missing.value.next_step and "manual (F3)" in missing.value.next_step
     shutil.copy(models_dir() / MESH_FILE, tmp_path / MESH_FILE)
     data = (tmp_path / MESH_FILE).read_bytes()
     (tmp_path / MESH_FILE).write_bytes(data[:20_000])  # a download cut short

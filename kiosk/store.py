@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -331,9 +332,8 @@ def open_store(data_dir: Path, clock: Callable[[], dt.datetime] = now_local) -> 
         data_dir.mkdir(parents=True, exist_ok=True)
         if os.name == "posix":
             data_dir.chmod(0o700)  # officer names and NIPs are in clear in the database: owner only
-        probe = data_dir / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=data_dir):  # a name of its own: two processes may start at once
+            pass
     except OSError as exc:
         raise DataDirError(
             tr("Folder data {path} tidak bisa ditulis.", path=str(data_dir)),

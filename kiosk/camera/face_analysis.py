@@ -128,8 +128,8 @@ class LazyFaceAnalyzer:
         if self._analyzer is None and self.failure is None:
             self._load()
         if self._analyzer is None:
-            failure = self.failure
-            raise FaceModelError(failure.detail, failure.cause, failure.file)  # a fresh traceback each time
+            failure = self.failure  # raised anew: one instance would grow its traceback every frame
+            raise FaceModelError(detail=failure.detail, cause=failure.cause, file=failure.file)
         return self._analyzer
 
     def _load(self) -> None:
@@ -138,7 +138,7 @@ class LazyFaceAnalyzer:
         except FaceModelError as error:
             self.failure = error
         except Exception as error:  # noqa: BLE001 - any fault here only turns the face checks off
-            self.failure = FaceModelError(f"{type(error).__name__} while loading the face models")
+            self.failure = FaceModelError(detail=f"{type(error).__name__} while loading the face models")
         if self.failure is not None:
             log.error("face models unavailable, automatic face checks are off: %s", self.failure.detail)
 

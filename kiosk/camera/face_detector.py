@@ -50,7 +50,7 @@ class FaceModelError(KioskError):
     ``str()`` is the English ``detail`` for the log and support. ``cause``: "missing",
     "unreadable", "outputs_dropped", or "" when unknown."""
 
-    def __init__(self, detail: str, cause: str = "", file: str = "") -> None:
+    def __init__(self, *, detail: str, cause: str = "", file: str = "") -> None:
         super().__init__(*_explain(detail, cause, file))
         self.detail, self.cause, self.file = detail, cause, file
 
@@ -99,19 +99,20 @@ def load_tflite(path: Path, needs: Callable[[list[str]], bool]) -> tuple[cv2.dnn
     """The model on the first engine whose network has the outputs ``needs`` asks for, and the
     engine's name; ``FaceModelError`` when the file is missing or no engine runs it whole."""
     if not path.is_file():
-        raise FaceModelError(f"model file missing: {path.name}", "missing", path.name)
-    last = FaceModelError(f"no DNN engine offered for {path.name}", "", path.name)
+        raise FaceModelError(detail=f"model file missing: {path.name}", cause="missing", file=path.name)
+    last = FaceModelError(detail=f"no DNN engine offered for {path.name}", file=path.name)
     for name, engine in dnn_engines():
         try:
             net = (cv2.dnn.readNetFromTFLite(str(path)) if engine is None
                    else cv2.dnn.readNetFromTFLite(str(path), engine=engine))
         except cv2.error as error:
-            last = FaceModelError(f"{name} engine cannot read {path.name}: {_tail(error)}",
-                                  "unreadable", path.name)
+            last = FaceModelError(detail=f"{name} engine cannot read {path.name}: {_tail(error)}",
+                                  cause="unreadable", file=path.name)
             continue
         if needs(list(net.getUnconnectedOutLayersNames())):
             return net, name
-        last = FaceModelError(f"{name} engine drops outputs of {path.name}", "outputs_dropped", path.name)
+        last = FaceModelError(detail=f"{name} engine drops outputs of {path.name}", cause="outputs_dropped",
+                              file=path.name)
     raise last
 
 

@@ -50,3 +50,22 @@ def test_the_same_photo_in_plain_light_is_accepted(obama: np.ndarray) -> None:
     verdict = judged(squeezed(obama, 110, 0.15))
     assert 55 < verdict.measures["brightness"] < 225
     assert verdict.reasons == ()
+
+
+# What the citizen reads on the face screen for each reason (Indonesian, the source language).
+GUIDANCE = {
+    "no_face": "Hadapkan wajah ke kamera", "multiple_faces": "Hanya satu wajah",
+    "too_close": "Mundur sedikit", "cut_off": "Seluruh wajah harus terlihat, geser ke tengah",
+    "too_far": "Mendekat sedikit", "not_centered": "Geser ke tengah", "too_dark": "Cahaya kurang",
+    "overexposed": "Terlalu terang", "not_frontal": "Hadap lurus ke kamera", "mask": "Lepaskan masker",
+    "glasses": "Lepaskan kacamata", "eyes_closed": "Buka mata", "mouth_open": "Tutup mulut",
+    "uneven_light": "Cahaya tidak rata", "blurry": "Tahan, jangan bergerak",
+}
+
+
+@pytest.mark.parametrize("reason", list(GUIDANCE))
+def test_each_reason_tells_the_citizen_what_to_do(reason: str) -> None:
+    from kiosk.camera.face_quality import REASONS, guidance_for
+
+    assert set(GUIDANCE) == set(REASONS)
+    assert guidance_for(reason) == GUIDANCE[reason]

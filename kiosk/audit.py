@@ -56,6 +56,7 @@ class AuditEvent(str, Enum):
     RECORD_PURGED = "record_purged"
     RECORD_ERASED = "record_erased"
     RECORD_RELEASED = "record_released"  # a supervisor sent a quarantined record back to the queue
+    RECORD_QUARANTINED = "record_quarantined"  # set aside by the kiosk itself (e.g. damaged: "rusak")
     SETTINGS_CHANGED = "settings_changed"
     OFFICER_ADDED = "officer_added"
     OFFICER_DISABLED = "officer_disabled"
@@ -73,7 +74,7 @@ def event_label(event: AuditEvent | str) -> str:
         E.RECORD_SEALED: tr("Data disegel"), E.RECORD_VIEWED: tr("Data dilihat"),
         E.RECORD_PRINTED: tr("Data dicetak"), E.RECORD_EXPORTED: tr("Data diekspor"),
         E.RECORD_PURGED: tr("Data dihapus otomatis"), E.RECORD_ERASED: tr("Data dihapus supervisor"),
-        E.RECORD_RELEASED: tr("Data karantina dikirim ulang"),
+        E.RECORD_RELEASED: tr("Data karantina dikirim ulang"), E.RECORD_QUARANTINED: tr("Data dikarantina"),
         E.SETTINGS_CHANGED: tr("Pengaturan diubah"), E.OFFICER_ADDED: tr("Petugas ditambah"),
         E.OFFICER_DISABLED: tr("Petugas dinonaktifkan"), E.OFFICER_ENABLED: tr("Petugas diaktifkan"),
         E.PIN_RESET: tr("PIN diatur ulang"), E.TALLY_PRINTED: tr("Rekap dicetak"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk import __version__
-from kiosk.damaged_records import DAMAGED_NIK
+from kiosk.damaged_records import DAMAGED_NIK, shown_nik
 from kiosk.demo_folder import check_demo_target, mark_demo_folder, refuse_demo_folder
 from kiosk.errors import KioskError
 from kiosk.i18n import load_language, tr
@@ -248,7 +248,7 @@ def _print_records_table(summaries: list[RecordSummary]) -> None:
     header = (tr("No."), tr("Waktu"), tr("Status"), tr("Tempat"), tr("No. slip"), tr("NIK"))
     damaged = sum(s.nik_masked == DAMAGED_NIK for s in summaries)
     rows = [(str(s.device_seq), _local_time(s.created_at), state_label(s.state), s.stand, s.slip_no,
-             tr("data rusak") if s.nik_masked == DAMAGED_NIK else s.nik_masked) for s in summaries]
+             shown_nik(s.nik_masked)) for s in summaries]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -25,8 +25,11 @@ DAMAGED_NIK = "data rusak"  # shown where the masked NIK would be (printed tally
 # length, or plaintext that is not the JSON we wrote give the others.
 _UNREADABLE = (InvalidTag, ValueError, TypeError, KeyError, UnicodeDecodeError)
 _SETTABLE_ASIDE = frozenset({RecordState.QUEUED, RecordState.SENDING})
-# The audit event for a record set aside; None until kiosk.audit defines it (then it is audited).
-_QUARANTINED_EVENT = getattr(AuditEvent, "RECORD_QUARANTINED", None)
+
+
+def shown_nik(nik_masked: str) -> str:
+    """The masked NIK as a screen shows it: a damaged record's marker in the screen's language."""
+    return tr("data rusak") if nik_masked == DAMAGED_NIK else nik_masked
 
 
 def open_nik(keys: DeviceKeys, record_id: str, wrapped_key: bytes | None, personal_ct: bytes | None) -> str | None:
@@ -70,9 +73,8 @@ def set_aside(database: Database, keys: DeviceKeys, record_id: str, now: dt.date
                 return False
             if not outbox.quarantine(conn, record_id, DAMAGED_REASON, message, now, expected=RecordState(row[0])):
                 return False
-            if _QUARANTINED_EVENT is not None:
-                AuditLog.for_device(database, keys, lambda: now).append(
-                    _QUARANTINED_EVENT, None, record_id, {"reason": DAMAGED_REASON}, conn=conn)
+            AuditLog.for_device(database, keys, lambda: now).append(
+                AuditEvent.RECORD_QUARANTINED, None, record_id, {"reason": DAMAGED_REASON}, conn=conn)
     except sqlite3.Error as exc:
         log.warning("record %s: could not be set aside as damaged (%s)", record_id, type(exc).__name__)
         return False

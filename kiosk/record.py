@@ -104,6 +104,7 @@ class CitizenDraft:
     consent: Consent | None = None
     photo_jpeg: bytes = field(default=b"", repr=False)
     capture_override: bool = False  # the officer captured by hand instead of the quality gate
+    capture_reason: str = ""  # why by hand ("officer", "models_unavailable"): kept in the audit log
 
     def missing_parts(self) -> list[str]:
         parts = [("nik", self.nik), ("email", self.email), ("phone", self.phone),

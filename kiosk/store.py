@@ -155,7 +155,10 @@ class Store:
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
                              (record_id, now.isoformat()))
-                self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, {"device_seq": seq}, conn=conn)
+                details = {"device_seq": seq}
+                if draft.capture_override:
+                    details["capture_reason"] = draft.capture_reason or "officer"
+                self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, details, conn=conn)
         except sqlite3.IntegrityError:
             raise  # a broken constraint is a bug (the same draft twice): pressing Simpan again cannot help
         except (sqlite3.DatabaseError, OSError) as exc:

@@ -31,6 +31,7 @@ CATALOG_DIR = ROOT / "resources" / "translations"
 # borrowed. Any other entry whose translation equals its source is taken for one nobody
 # translated yet (tests/unit/test_translations.py).
 SAME_IN_ENGLISH = frozenset({
+    "NIK {nik}, {step}",  # the masked NIK and a step name, both translated elsewhere
     "Kios IKD", "NIK", "NIP", "NIP.", "PIN", "Email", "Status", "No.", "OK", "Printer", "FOLDER",
     "Supervisor", "Supervisor (F9)", "supervisor", "Kelurahan", "Thermal 58 mm", "Thermal 80 mm",
     "PDF (*.pdf)", "CSV (*.csv)", "Kecamatan {kec}, {kota}", "Padang, {date}", "{key} {what}",

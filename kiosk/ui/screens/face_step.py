@@ -156,10 +156,8 @@ class FaceStep(FlowStep):
             return False
         draft.photo_jpeg = self.photo.jpeg
         draft.capture_override = self.photo.manual
-        if self.photo.manual:
-            # The record stores only the override flag; the reason goes to the log for support
-            # (the record id is not personal).
-            log.info("record %s: photo taken by hand (%s)", draft.record_id, self.capture_reason)
+        # The record carries the override flag; the reason goes into the seal's audit entry.
+        draft.capture_reason = (self.capture_reason or BY_OFFICER) if self.photo.manual else ""
         return True
 
     def reset(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.damaged_records import shown_nik
 from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.record import RecordState, Stand, state_label
@@ -150,7 +151,7 @@ class HomeScreen(QWidget):
         self.queue_title.setText(tr("Antrean hari ini: {count} warga", count=len(records)))
         self.queue.setRowCount(len(records))
         for row, record in enumerate(reversed(records)):
-            cells = (str(record.device_seq), _local_time(record.created_at), record.nik_masked,
+            cells = (str(record.device_seq), _local_time(record.created_at), shown_nik(record.nik_masked),
                      record.slip_no, state_label(record.state))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

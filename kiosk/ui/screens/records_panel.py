@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.damaged_records import shown_nik
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.record import RecordState, RecordSummary, state_label
@@ -76,7 +77,7 @@ class RecordsPanel(QWidget):
         self._records = [r for r in self._store.records() if r.state in DECIDED_HERE]
         self.table.setRowCount(len(self._records))
         for row, record in enumerate(self._records):
-            cells = (str(record.device_seq), record.local_date, record.nik_masked, record.slip_no,
+            cells = (str(record.device_seq), record.local_date, shown_nik(record.nik_masked), record.slip_no,
                      state_label(record.state), record.status_reason or "")
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))

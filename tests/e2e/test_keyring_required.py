@@ -130,8 +130,12 @@ def test_with_the_secret_service_the_keys_go_to_the_keyring(tmp_path: Path) -> N
     assert set(stored) == {"device_id", "data_key", "lookup_key", "signing_key"}
     listed = kiosk_run(data_dir, "records", "--json", env=environment())
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3, listed.stderr
-    shown, _ = gui_probe("real", environment(), data_dir)
+    # The GUI refuses a demo folder outside --demo, so it opens a real one of its own.
+    real_dir = tmp_path / "real"
+    shown, _ = gui_probe("real", environment(), real_dir)
     assert shown == {"mode": "", "keys": ""}  # keys in the keyring: nothing to say
+    assert [p.name for p in files_under(keys_dir(real_dir))] == ["device.keyring"]
+    assert keyring.get_password(SERVICE, keyring_username(real_dir)) is not None
 
 
 @needs_keyring

@@ -21,6 +21,7 @@ from kiosk.regions import RegionTable
 from kiosk.settings import settings_path
 from kiosk.sync import sync_settings
 from kiosk.sync.signing import public_key_b64
+from kiosk.ui import app as app_module
 from kiosk.ui.app import shared_face_analyzer
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.crash_guard import KEEP_REPORTS, CrashGuard
@@ -313,3 +314,19 @@ def test_sixty_crashes_leave_the_newest_fifty_reports(qtbot, data_dir) -> None:
     assert kept == sorted(f"crash-{code}.txt" for code in codes[-50:])
     newest = logs_dir(data_dir) / f"crash-{codes[-1]}.txt"
     assert "crash number 59" in newest.read_text(encoding="utf-8")
+
+
+# -- timers ----------------------------------------------------------------------------------
+@pytest.mark.qt_no_exception_capture
+def test_a_daily_backup_that_raises_leaves_the_citizen_on_screen(guarded, monkeypatch, data_dir, caplog) -> None:
+    desk = guarded
+    desk.type(NIK)
+    desk.next_step(desk.flow.contact)
+    desk.type(EMAIL)
+    monkeypatch.setattr(app_module, "backup_database", lambda *_: (_ for _ in ()).throw(ValueError("odd")))
+    with caplog.at_level("WARNING", logger=app_module.log.name):
+        timer = app_module.start_daily_backup(desk.window, data_dir)
+        desk.qtbot.waitUntil(lambda: "daily backup failed: ValueError" in caplog.text, timeout=3000)
+    assert timer.isActive()  # the hourly check goes on
+    assert desk.window.crash_box is None and not list(logs_dir(data_dir).glob("crash-*.txt"))
+    assert desk.step() is desk.flow.contact and desk.flow.contact.email_field.text() == EMAIL

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 
 import kiosk
-from kiosk.demo_data import DEMO_PIN, synthetic_portrait
+from kiosk.demo_data import synthetic_portrait
 from kiosk.officers import Role
 from kiosk.record import CitizenDraft, Consent, Stand
 from kiosk.store import Store, open_store
 
+BENCH_PIN = "731946"  # the published demo PIN is refused outside demo folders
 BUDGET_P95_MS = 50.0
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 
@@ -33,7 +34,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def time_seals(store: Store, photo: bytes, iterations: int, warmup: int) -> list[float]:
     """Milliseconds per ``Store.seal`` (encrypt, sign, number, insert, COMMIT with fsync)."""
-    officer = store.officers.add("Rahmat Hidayat", "198903212014031002", DEMO_PIN, Role.SUPERVISOR)
+    officer = store.officers.add("Rahmat Hidayat", "198903212014031002", BENCH_PIN, Role.SUPERVISOR)
     consent = Consent("PDP-2026-1", dt.datetime.now().astimezone())
     timings = []
     for n in range(warmup + iterations):

@@ -13,7 +13,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from kiosk.demo_data import DEMO_PIN
 from kiosk.officers import Role
 from kiosk.record_crypto import seal_envelope
 from kiosk.reports.tally_csv import tally_csv
@@ -22,6 +21,7 @@ from kiosk.reports.tally_pdf import tally_pdf
 from kiosk.store import open_store
 
 GOAL_S = 1.0
+BENCH_PIN = "731946"  # the published demo PIN is refused outside demo folders
 WIB = dt.timezone(dt.timedelta(hours=7))
 DAY = dt.date(2026, 11, 27)
 STANDS = [("Kantor Camat Koto Tangah", "13.71.11.1009"), ("Posyandu Melati", "13.71.11.1001"),
@@ -32,8 +32,8 @@ STATES = [("queued", None, None), ("acknowledged", None, "R"), ("processed", "pr
 
 def seed(store, count: int) -> None:
     rng = random.Random(6)
-    supervisor = store.officers.add("Supervisor", "198501012010011000", DEMO_PIN, Role.SUPERVISOR).officer_id
-    officers = [store.officers.add(f"Petugas {i}", f"19850101201001100{i}", DEMO_PIN, Role.OFFICER,
+    supervisor = store.officers.add("Supervisor", "198501012010011000", BENCH_PIN, Role.SUPERVISOR).officer_id
+    officers = [store.officers.add(f"Petugas {i}", f"19850101201001100{i}", BENCH_PIN, Role.OFFICER,
                                    by=supervisor).officer_id for i in range(1, 4)]
     rows = []
     for seq in range(1, count + 1):

@@ -48,6 +48,7 @@ CITIZENS = (
 )
 
 SIXTEEN_DIGITS = re.compile(rb"(?<![0-9])[0-9]{16}(?![0-9])")
+HEX_DIGEST = re.compile(rb"[0-9a-f]{32,}")
 # What a JPEG's first marker after SOI can be: APPn (JFIF, Exif, ...), DQT, DHT, SOFn, COM.
 JPEG_FIRST_MARKERS = frozenset([*range(0xE0, 0xF0), 0xDB, 0xC4, 0xC0, 0xC1, 0xC2, 0xFE])
 JPEG_TAGS = (b"JFIF\x00", b"Exif\x00\x00", b"http://ns.adobe.com/xap/")
@@ -118,8 +119,12 @@ def jpeg_starts(data: bytes) -> list[int]:
 
 
 def valid_niks_in(data: bytes, regions: RegionTable) -> list[str]:
-    runs = (m.group().decode() for m in SIXTEEN_DIGITS.finditer(data))
-    return [run for run in runs if parse_nik(run, regions, START.date()).ok]
+    """Every run of 16 digits that parses as a NIK, except one inside a hex digest (a MAC or a
+    hash written as 32+ hex characters holds 16 digits in a row now and then, by chance)."""
+    digests = [m.span() for m in HEX_DIGEST.finditer(data)]
+    runs = (m for m in SIXTEEN_DIGITS.finditer(data)
+            if not any(start <= m.start() and m.end() <= end for start, end in digests))
+    return [run.group().decode() for run in runs if parse_nik(run.group().decode(), regions, START.date()).ok]
 
 
 def leaks(folder: Path, citizens: list[Citizen]) -> list[str]:

@@ -46,13 +46,7 @@ def desk_with(store, show_window, make_desk, face_frames):
 
 
 def to_face_step(desk, nik: str = NIK) -> None:
-    flow = desk.flow
-    desk.type(nik)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
+    desk.to_face_step(nik, EMAIL, PHONE)
 
 
 def assert_draft_intact(desk) -> None:

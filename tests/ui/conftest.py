@@ -350,18 +350,28 @@ class Desk:
     def activation_qr_texts(self) -> list[str]:
         return decode_qr_codes(widget_pixels(self.flow.activation.qr_view))
 
-    def serve_citizen(self, nik: str, email: str, phone: str) -> RecordSummary:
-        """From an empty identify step to the saved step, typing everything."""
+    def to_face_step(self, nik: str, email: str, phone: str) -> None:
+        """From the identify step to the face step: ``nik`` typed (after whatever the NIK field
+        holds), the contact filled in, consent given."""
         flow = self.flow
-        assert self.focused() is flow.identify.nik_field
         self.type(nik)
         self.next_step(flow.contact)
         self.fill_contact(email, phone)
         self.next_step(flow.consent)
         self.give_consent()
         self.next_step(flow.face)
+
+    def to_activation_step(self, nik: str, email: str, phone: str) -> None:
+        """``to_face_step``, then the photo taken and the activation QR on screen (not yet saved)."""
+        self.to_face_step(nik, email, phone)
         self.take_photo()
-        self.next_step(flow.activation)
+        self.next_step(self.flow.activation)
+
+    def serve_citizen(self, nik: str, email: str, phone: str) -> RecordSummary:
+        """From an empty identify step to the saved step, typing everything."""
+        flow = self.flow
+        assert self.focused() is flow.identify.nik_field
+        self.to_activation_step(nik, email, phone)
         self.next_step(flow.saved)
         record = self.store.get(flow.draft.record_id)
         assert record is not None

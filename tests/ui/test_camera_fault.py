@@ -11,9 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from camera_desk import (
-    EMAIL,
     NIK,
-    PHONE,
     assert_draft_intact,
     desk_with,
     excepthook_calls,
@@ -138,12 +136,7 @@ def test_a_qr_reader_that_keeps_failing_stops_the_camera_and_a_retry_serves_the_
     desk.qtbot.waitUntil(lambda: desk.camera_running() and reader.calls > 5 + MAX_FAULTS, timeout=WAIT_MS)
     assert not flow.retry_camera_button.isVisible()
     flow.identify.nik_field.setFocus()
-    desk.type(NIK[8:])
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
+    to_face_step(desk, nik=NIK[8:])  # the rest of the NIK
     desk.take_photo()
     assert_draft_intact(desk)
     assert finish_and_read_override(desk) == 1
@@ -164,12 +157,7 @@ def test_a_driver_fault_mid_flow_keeps_the_draft_and_coba_kamera_lagi_brings_the
     desk = desk_with(open_source=open_source)
     flow = desk.flow
     desk.qtbot.waitUntil(flow.retry_camera_button.isVisible, timeout=WAIT_MS)
-    desk.type(NIK)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
+    to_face_step(desk)
     assert flow.retry_camera_button.isVisible()
     assert "Kamera berhenti" in flow.face.camera_view.text()
     desk.qtbot.mouseClick(flow.retry_camera_button, Qt.MouseButton.LeftButton)

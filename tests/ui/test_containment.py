@@ -158,14 +158,7 @@ def test_simpan_on_a_locked_database_says_coba_lagi_and_works_once_it_is_free(
         serving, exclusive_lock, data_dir) -> None:
     desk = serving
     flow = desk.flow
-    desk.type(NIK)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
-    desk.take_photo()
-    desk.next_step(flow.activation)
+    desk.to_activation_step(NIK, EMAIL, PHONE)
 
     hold(exclusive_lock)
     desk.enter()  # Simpan: waits out the busy timeout, then says so
@@ -203,7 +196,12 @@ def fail_once(monkeypatch, target, name: str) -> None:
     monkeypatch.setattr(target, name, buggy)
 
 
-def close_crash_box(desk) -> None:
+def crash_on_enter(desk, monkeypatch, target, name: str) -> None:
+    """Enter runs into a bug in ``target.name``: the desk goes home, and the officer closes the
+    crash box."""
+    fail_once(monkeypatch, target, name)
+    desk.enter()
+    desk.qtbot.waitUntil(lambda: desk.page is desk.window.home_screen, timeout=3000)
     desk.qtbot.waitUntil(lambda: desk.window.crash_box is not None and desk.window.crash_box.isVisible())
     desk.window.crash_box.close()
 
@@ -215,11 +213,7 @@ def test_a_bug_mid_citizen_offers_to_resume_on_the_same_step(guarded, monkeypatc
     desk.type(NIK)
     desk.next_step(flow.contact)
     desk.fill_contact(EMAIL, PHONE)
-    fail_once(monkeypatch, flow.contact, "commit")
-    desk.enter()
-
-    desk.qtbot.waitUntil(lambda: desk.page is home, timeout=3000)
-    close_crash_box(desk)
+    crash_on_enter(desk, monkeypatch, flow.contact, "commit")
     assert home.resume_offer.isVisible()
     assert "137111********01" in home.resume_detail.text() and flow.contact.step_title in home.resume_detail.text()
     assert "Lanjutkan" in home.sync_banner.next_step_text()
@@ -244,10 +238,7 @@ def test_discarding_the_offer_drops_the_citizen(guarded, monkeypatch) -> None:
     desk = guarded
     flow, home = desk.flow, desk.window.home_screen
     desk.type(NIK)
-    fail_once(monkeypatch, flow.identify, "commit")
-    desk.enter()
-    desk.qtbot.waitUntil(lambda: desk.page is home, timeout=3000)
-    close_crash_box(desk)
+    crash_on_enter(desk, monkeypatch, flow.identify, "commit")
     assert home.resume_offer.isVisible()
 
     desk.qtbot.mouseClick(home.discard_button, Qt.MouseButton.LeftButton)
@@ -262,10 +253,7 @@ def test_two_presses_of_f2_serve_a_new_citizen_instead(guarded, monkeypatch) -> 
     desk = guarded
     flow, home = desk.flow, desk.window.home_screen
     desk.type(NIK)
-    fail_once(monkeypatch, flow.identify, "commit")
-    desk.enter()
-    desk.qtbot.waitUntil(lambda: desk.page is home, timeout=3000)
-    close_crash_box(desk)
+    crash_on_enter(desk, monkeypatch, flow.identify, "commit")
     desk.qtbot.keyClick(home.resume_button, Qt.Key.Key_F2)
     assert desk.page is home
     desk.qtbot.keyClick(home.resume_button, Qt.Key.Key_F2)
@@ -277,19 +265,8 @@ def test_two_presses_of_f2_serve_a_new_citizen_instead(guarded, monkeypatch) -> 
 def test_a_record_sealed_before_the_bug_is_never_offered_again(guarded, monkeypatch, data_dir) -> None:
     desk = guarded
     flow, home = desk.flow, desk.window.home_screen
-    desk.type(NIK)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
-    desk.take_photo()
-    desk.next_step(flow.activation)
-    fail_once(monkeypatch, flow.saved, "show_record")  # the record commits, then the screen fails
-    desk.enter()
-
-    desk.qtbot.waitUntil(lambda: desk.page is home, timeout=3000)
-    close_crash_box(desk)
+    desk.to_activation_step(NIK, EMAIL, PHONE)
+    crash_on_enter(desk, monkeypatch, flow.saved, "show_record")  # the record commits, then the screen fails
     assert not home.resume_offer.isVisibleTo(home)
     assert "tidak perlu dilayani lagi" in home.sync_banner.next_step_text()
     with sqlite3.connect(database_path(data_dir)) as independent:

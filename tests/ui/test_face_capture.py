@@ -8,23 +8,13 @@ import sqlite3
 
 import cv2
 import numpy as np
+from camera_desk import to_face_step
 from PySide6.QtCore import Qt
 
 from kiosk.camera.frame_source import FrameListSource
 from kiosk.paths import database_path
 
-NIK, EMAIL, PHONE = "1371115708900001", "siti.rahma@example.com", "081234567890"
 AUTO_CAPTURE_WAIT_MS = 10_000
-
-
-def to_face_step(desk) -> None:
-    flow = desk.flow
-    desk.type(NIK)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
 
 
 def sealed_override_flags(data_dir) -> list[int]:

@@ -43,14 +43,7 @@ def test_enter_on_the_flow_keeps_the_desk_open(serving) -> None:
 
 def test_f5_and_typing_keep_the_qr_step_open(serving) -> None:
     desk, flow = serving, serving.flow
-    desk.type(NIK)
-    desk.next_step(flow.contact)
-    desk.fill_contact(EMAIL, PHONE)
-    desk.next_step(flow.consent)
-    desk.give_consent()
-    desk.next_step(flow.face)
-    desk.take_photo()
-    desk.next_step(flow.activation)
+    desk.to_activation_step(NIK, EMAIL, PHONE)
 
     tokens = []
     keep_pressing(desk, lambda: (desk.press(Qt.Key.Key_F5), tokens.append(flow.activation.token)))

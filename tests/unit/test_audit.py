@@ -12,7 +12,6 @@ import json
 import random
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,34 +28,13 @@ from kiosk.store import Store, open_store
 from kiosk.sync.final_status import purge_final
 from kiosk.sync.offline_export import export_unsynced
 from kiosk.sync.sync_settings import LAST_PASS
+from tests.unit.conftest import START, FakeClock  # the store on this clock, data_dir: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 NIK = "1371115708900001"
 EMAIL = "siti.rahma84@gmail.com"
 PHONE = "+6281234567890"
 ENTRIES = 8
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=FakeClock())
-    yield opened
-    opened.database.close()
 
 
 def fill(store: Store, count: int = ENTRIES) -> None:

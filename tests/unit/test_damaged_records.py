@@ -4,11 +4,9 @@ and nothing personal is logged."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import random
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,36 +14,22 @@ import pytest
 from kiosk.audit import AuditEvent
 from kiosk.damaged_records import DAMAGED_NIK, DAMAGED_REASON
 from kiosk.demo_data import synthetic_portrait
+from kiosk.officers import Officer
 from kiosk.record import CitizenDraft, Consent, RecordState, Stand
 from kiosk.reports.tally_data import build_tally
-from kiosk.store import Store, open_store
+from kiosk.store import Store
 from kiosk.sync.offline_export import export_unsynced
 from record_damage import damage
-from supervisor_credentials import add_supervisor_and_officer
+from tests.unit.conftest import START as WHEN  # the store's clock; data_dir, store, officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-WHEN = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 PHOTO = synthetic_portrait(random.Random(1))
 NIKS = ("1371115708900001", "1371115708900002", "1371115708900003")
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "kiosk"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=lambda: WHEN)
-    yield opened
-    opened.database.close()
-
-
-@pytest.fixture
-def record_ids(store: Store) -> list[str]:
+def record_ids(store: Store, officer: Officer) -> list[str]:
     """Three queued records; the second one is then damaged on disk."""
-    _, officer = add_supervisor_and_officer(store)
     ids = []
     for nik in NIKS:
         draft = CitizenDraft(nik=nik, email="warga@gmail.com", phone="+6281234567890",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,38 +13,16 @@ import pytest
 from kiosk.audit import AuditEvent
 from kiosk.demo_data import synthetic_portrait
 from kiosk.errors import PermissionDenied
-from kiosk.officers import Officer, Role
+from kiosk.officers import Officer
 from kiosk.paths import database_path
 from kiosk.record import CitizenDraft, Consent, RecordState, Stand
 from kiosk.reports.tally_data import PURGED_NIK, build_tally
-from kiosk.store import EraseReason, EraseRefused, Store, open_store
+from kiosk.store import EraseReason, EraseRefused, Store
 from kiosk.sync import outbox
+from tests.unit.conftest import START  # the store's clock; data_dir, store, supervisor, officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 NIK = "1371115708900001"
-PIN = "731946"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=lambda: START)
-    yield opened
-    opened.database.close()
-
-
-@pytest.fixture
-def people(store: Store) -> tuple[Officer, Officer]:
-    supervisor = store.officers.add("Yusnidar, S.Sos.", "197806142005012003", PIN, Role.SUPERVISOR)
-    officer = store.officers.add("Rahmat Hidayat", "198903212014031002", PIN, Role.OFFICER,
-                                 by=supervisor.officer_id)
-    return supervisor, officer
 
 
 def seal(store: Store, officer: Officer, n: int = 1) -> str:
@@ -64,8 +41,7 @@ def file_bytes(data_dir: Path) -> bytes:
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-def test_a_queued_record_is_erased(store: Store, data_dir: Path, people: tuple[Officer, Officer]) -> None:
-    supervisor, officer = people
+def test_a_queued_record_is_erased(store: Store, data_dir: Path, supervisor: Officer, officer: Officer) -> None:
     record_id, kept = seal(store, officer, 1), seal(store, officer, 2)
     personal_ct = one(store, "SELECT personal_ct FROM records WHERE record_id = ?", record_id)[0]
     photo_ct = one(store, "SELECT ciphertext FROM photos WHERE record_id = ?", record_id)[0]
@@ -98,8 +74,7 @@ def test_a_queued_record_is_erased(store: Store, data_dir: Path, people: tuple[O
     assert store.audit.verify().ok
 
 
-def test_only_a_supervisor_erases(store: Store, people: tuple[Officer, Officer]) -> None:
-    _, officer = people
+def test_only_a_supervisor_erases(store: Store, officer: Officer) -> None:
     record_id = seal(store, officer)
     with pytest.raises(PermissionDenied, match="Hanya supervisor"):
         store.erase_unsynced(record_id, officer.officer_id, EraseReason.DUPLICATE)
@@ -107,8 +82,7 @@ def test_only_a_supervisor_erases(store: Store, people: tuple[Officer, Officer])
     assert one(store, "SELECT COUNT(*) FROM photos WHERE record_id = ?", record_id) == (1,)
 
 
-def test_a_record_being_uploaded_is_refused(store: Store, people: tuple[Officer, Officer]) -> None:
-    supervisor, officer = people
+def test_a_record_being_uploaded_is_refused(store: Store, supervisor: Officer, officer: Officer) -> None:
     sending, queued = seal(store, officer, 1), seal(store, officer, 2)
     assert outbox.lease(store.database, [sending], START) == [sending]
     with pytest.raises(EraseRefused, match="sedang dikirim") as caught:
@@ -124,8 +98,7 @@ def test_a_record_being_uploaded_is_refused(store: Store, people: tuple[Officer,
 
 
 def test_records_that_left_the_kiosk_or_do_not_exist_are_refused(store: Store,
-                                                                 people: tuple[Officer, Officer]) -> None:
-    supervisor, officer = people
+                                                                 supervisor: Officer, officer: Officer) -> None:
     acknowledged = seal(store, officer)
     assert outbox.lease(store.database, [acknowledged], START) == [acknowledged]
     with store.database.transaction() as conn:
@@ -138,8 +111,7 @@ def test_records_that_left_the_kiosk_or_do_not_exist_are_refused(store: Store,
                              EraseReason.CITIZEN_REQUEST)
 
 
-def test_the_reason_is_a_code_never_free_text(store: Store, people: tuple[Officer, Officer]) -> None:
-    supervisor, officer = people
+def test_the_reason_is_a_code_never_free_text(store: Store, supervisor: Officer, officer: Officer) -> None:
     record_id = seal(store, officer)
     with pytest.raises(ValueError):
         store.erase_unsynced(record_id, supervisor.officer_id, "Ibu Siti minta dihapus, NIK 1371115708900001")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,8 @@ import pytest
 from kiosk import cli
 from kiosk.audit import AuditEvent
 from kiosk.paths import database_path
-from kiosk.store import Store, open_store
-
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=lambda: START)
-    yield opened
-    opened.database.close()
+from kiosk.store import Store
+from tests.unit.conftest import START  # the store's clock; data_dir and store: fixtures there
 
 
 def fill(store: Store, count: int) -> None:

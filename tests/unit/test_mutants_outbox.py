@@ -6,37 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from supervisor_credentials import add_supervisor_and_officer
 
 from kiosk.demo_data import synthetic_portrait
 from kiosk.record import CitizenDraft, Consent, RecordState, Stand
-from kiosk.store import Store, open_store
+from kiosk.store import Store
 from kiosk.sync import outbox
 from kiosk.sync.export_bundle import read_bundle
 from kiosk.sync.offline_export import export_unsynced
+from tests.unit.conftest import WIB, FakeClock, officer_id  # the store and officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 27, 14, 0, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
+pytestmark = pytest.mark.usefixtures("officer")  # every test's store has a supervisor and an officer
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "data", clock=lambda: NOW)
-    add_supervisor_and_officer(opened)
-    yield opened
-    opened.database.close()
+def clock() -> FakeClock:
+    return FakeClock(NOW)
 
 
 def seal(store: Store, n: int) -> str:
-    officer = store.database.execute("SELECT MAX(officer_id) FROM officers").fetchone()[0]
     draft = CitizenDraft(nik=f"13711157089{n:05d}", email="warga@gmail.com", phone="+6281234567890",
                          consent=Consent("PDP-2026-1", NOW), photo_jpeg=synthetic_portrait(random.Random(n)))
-    return store.seal(draft, officer, STAND).record_id
+    return store.seal(draft, officer_id(store), STAND).record_id
 
 
 def set_state(store: Store, record_id: str, state: RecordState) -> None:

@@ -3,10 +3,7 @@ on disk (one citizen's data under another's slip) must fail to open, not show th
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -14,25 +11,12 @@ from cryptography.exceptions import InvalidTag
 from kiosk.demo_data import synthetic_portrait
 from kiosk.record import CitizenDraft, Consent, Stand
 from kiosk.record_crypto import open_personal, open_photo
-from kiosk.store import Store, open_store
-from supervisor_credentials import add_supervisor_and_officer
+from kiosk.store import Store
+from tests.unit.conftest import START, officer_id  # the store's clock; store and officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 CITIZENS = (("1371115708900001", "siti.rahma84@gmail.com"), ("1371110203850042", "zulkifli02@yahoo.co.id"))
-
-
-def officer(store: Store) -> int:
-    return store.database.execute("SELECT MAX(officer_id) FROM officers").fetchone()[0]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "data", clock=lambda: START)
-    add_supervisor_and_officer(opened)
-    yield opened
-    opened.database.close()
+pytestmark = pytest.mark.usefixtures("officer")  # every test's store has a supervisor and an officer
 
 
 def seal_two(store: Store) -> list[tuple[str, bytes, bytes, bytes, bytes]]:
@@ -42,7 +26,7 @@ def seal_two(store: Store) -> list[tuple[str, bytes, bytes, bytes, bytes]]:
         photo = synthetic_portrait(random.Random(n))
         draft = CitizenDraft(nik=nik, email=email, phone="+6281234567890",
                              consent=Consent("PDP-2026-1", START), photo_jpeg=photo)
-        record_id = store.seal(draft, officer(store), STAND).record_id
+        record_id = store.seal(draft, officer_id(store), STAND).record_id
         sealed.append((record_id, photo))
     rows = {row[0]: row[1:] for row in store.database.execute(
         "SELECT r.record_id, r.wrapped_key, r.personal_ct, p.ciphertext FROM records r "

@@ -5,39 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kiosk.demo_data import synthetic_portrait
 from kiosk.record import CitizenDraft, Consent, Stand
 from kiosk.reports.tally_data import build_tally
-from kiosk.store import Store, open_store
-from supervisor_credentials import add_supervisor_and_officer
+from kiosk.store import Store
+from tests.unit.conftest import WIB, FakeClock, officer_id  # the store and officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 PHOTO = synthetic_portrait(random.Random(7))
-
-
-def officer(store: Store) -> int:
-    return store.database.execute("SELECT MAX(officer_id) FROM officers").fetchone()[0]
+pytestmark = pytest.mark.usefixtures("officer")  # every test's store has a supervisor and an officer
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "data", clock=lambda: NOW)
-    add_supervisor_and_officer(opened)
-    yield opened
-    opened.database.close()
+def clock() -> FakeClock:
+    return FakeClock(NOW)
 
 
 def seal_at(store: Store, n: int, when: dt.datetime) -> str:
     draft = CitizenDraft(nik=f"13711157089{n:05d}", email="warga@gmail.com", phone="+6281234567890",
                          consent=Consent("PDP-2026-1", when), photo_jpeg=PHOTO)
-    return Store(store.database, store.keys, clock=lambda: when).seal(draft, officer(store), STAND).slip_no
+    return Store(store.database, store.keys, clock=lambda: when).seal(draft, officer_id(store), STAND).slip_no
 
 
 def unacknowledged(store: Store) -> list[str]:
@@ -100,6 +91,6 @@ def test_the_stand_filter_offers_each_stand_once_in_order(store: Store) -> None:
     seal_at(store, 6, NOW - dt.timedelta(hours=3))
     draft = CitizenDraft(nik="1371115708900077", email="warga@gmail.com", phone="+6281234567890",
                          consent=Consent("PDP-2026-1", NOW), photo_jpeg=PHOTO)
-    store.seal(draft, officer(store), POSYANDU)
+    store.seal(draft, officer_id(store), POSYANDU)
     seal_at(store, 8, NOW - dt.timedelta(hours=1))
     assert stands_seen(store) == ["Kantor Camat Koto Tangah", "Posyandu Melati"]

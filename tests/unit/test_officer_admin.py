@@ -5,8 +5,6 @@ a PIN brute force is locked out with a growing delay; every step is in the audit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,44 +18,10 @@ from kiosk.officers import (
     Role,
     SignInError,
 )
-from kiosk.store import Store, open_store
+from kiosk.store import Store
+from tests.unit.conftest import PIN, FakeClock  # the store, its clock, supervisor and officer: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
-PIN, OTHER_PIN, WRONG_PIN = "731946", "135792", "975310"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
-    opened = open_store(tmp_path / "data", clock=clock)
-    yield opened
-    opened.database.close()
-
-
-@pytest.fixture
-def supervisor(store: Store) -> Officer:
-    return store.officers.add("Yusnidar, S.Sos.", "197806142005012003", PIN, Role.SUPERVISOR)
-
-
-@pytest.fixture
-def officer(store: Store, supervisor: Officer) -> Officer:
-    return store.officers.add("Rahmat Hidayat", "198903212014031002", PIN, Role.OFFICER, by=supervisor.officer_id)
+OTHER_PIN, WRONG_PIN = "135792", "975310"
 
 
 def audit_trail(store: Store) -> list[tuple]:
@@ -179,10 +143,10 @@ def test_a_pin_brute_force_is_locked_out_with_a_growing_delay(store: Store, supe
             for pin in (WRONG_PIN, PIN):
                 with pytest.raises(SignInError, match="dikunci"):
                     store.officers.sign_in(oid, pin)
-            clock.advance(seconds=seconds - 1)
+            clock.advance(dt.timedelta(seconds=seconds - 1))
             with pytest.raises(SignInError, match="dikunci"):
                 store.officers.sign_in(oid, PIN)
-            clock.advance(seconds=1)
+            clock.advance(dt.timedelta(seconds=1))
     base = int(BASE_LOCKOUT.total_seconds())
     assert lockouts == [base, base * 2, base * 4, base * 8]
     assert store.officers.sign_in(oid, PIN) == officer  # after the last lockout ran out

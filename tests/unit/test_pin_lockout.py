@@ -5,46 +5,22 @@ passer-by would try first (runs, repeats, the published demo PIN, dates from the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kiosk.audit import AuditEvent
 from kiosk.officers import (DEMO_PIN, MAX_LOCKOUT, QUIET_RESET, AccountError, Officer, Role, SignInError,
                             check_new_pin, lockout_after)
-from kiosk.store import Store, open_store
+from kiosk.store import Store
+from tests.unit.conftest import FakeClock  # the store and its clock: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
 NIP = "197806142005012003"  # born 14 June 1978, appointed January 2005
 PIN, WRONG_PIN = "731946", "582047"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, delta: dt.timedelta) -> None:
-        self.now += delta
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
-    opened = open_store(tmp_path / "data", clock=clock)
-    yield opened
-    opened.database.close()
-
-
 @pytest.fixture
 def officer(store: Store) -> Officer:
+    """The account whose PIN is guessed: a supervisor with the NIP ``NIP`` (not conftest's officer)."""
     return store.officers.add("Yusnidar, S.Sos.", NIP, PIN, Role.SUPERVISOR)
 
 

@@ -7,10 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from kiosk.audit import AuditEvent
 from kiosk.demo_data import synthetic_portrait
@@ -18,25 +15,12 @@ from kiosk.paths import database_path
 from kiosk.record import CitizenDraft, Consent, Stand
 from kiosk.store import Store, open_store
 from kiosk.sync.final_status import PURGE_BATCH, purge_final
+from tests.unit.conftest import START  # the store's clock; data_dir and store: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 PHOTO = synthetic_portrait(random.Random(1))
 DUE = 120  # more than two batches
 RETENTION_DAYS = 7
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=lambda: START)
-    yield opened
-    opened.database.close()
 
 
 def citizen(n: int) -> CitizenDraft:

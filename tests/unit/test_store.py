@@ -7,7 +7,6 @@ import datetime as dt
 import random
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,43 +20,14 @@ from kiosk.paths import database_path
 from kiosk.record import CitizenDraft, Consent, RecordState, Stand
 from kiosk.record_crypto import open_personal, open_photo
 from kiosk.store import DiskFullError, IncompleteRecord, Store, open_store
+from tests.unit.conftest import START, FakeClock  # the store on this clock, data_dir: fixtures there
 
-WIB = dt.timezone(dt.timedelta(hours=7))
-START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=WIB)
 STAND = Stand("Kantor Camat Koto Tangah", "13.71.11.1009", "Lubuk Buaya")
 NIK = "1371115708900001"
 EMAIL = "siti.rahma84@gmail.com"
 PHONE = "+6281234567890"
 PHOTO = synthetic_portrait(random.Random(1))
 SUPERVISOR = ("Yusnidar, S.Sos.", "197806142005012003")
-
-
-class FakeClock:
-    def __init__(self, start: dt.datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path, clock: FakeClock) -> Iterator[Store]:
-    opened = open_store(data_dir, clock=clock)
-    yield opened
-    opened.database.close()
 
 
 def add_officer_row(store: Store) -> int:
@@ -360,7 +330,7 @@ def test_sign_in_locks_after_three_wrong_pins(store: Store, clock: FakeClock) ->
     with pytest.raises(SignInError, match="dikunci") as caught:
         store.officers.sign_in(officer.officer_id, "731946")  # even the right PIN waits
     assert "30 detik" in caught.value.next_step or "31 detik" in caught.value.next_step
-    clock.advance(seconds=31)
+    clock.advance(dt.timedelta(seconds=31))
     assert store.officers.sign_in(officer.officer_id, "731946") == officer
     with pytest.raises(SignInError, match="PIN salah"):  # the count started again
         store.officers.sign_in(officer.officer_id, "135790")

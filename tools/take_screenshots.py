@@ -19,7 +19,7 @@ import cv2
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.camera.frame_source import FrameListSource
+from kiosk.camera.frame_source import FrameListSource, VideoFileSource
 from kiosk.camera.qr_reader import make_qr_reader
 from kiosk.officers import Role
 from kiosk.demo_data import make_demo_records
@@ -32,6 +32,7 @@ from kiosk.store import open_store
 from kiosk.ui.app import (
     build_window,
     camera_factory,
+    demo_video_path,
     load_stylesheet,
     shared_face_analyzer,
 )
@@ -86,6 +87,39 @@ def shoot_face_guidance(app: QApplication, store) -> None:
     flow.go_next()
     wait_until(app, lambda: tr("Lepaskan kacamata") in flow.face.guidance.text())
     shoot(app, window, "10-face-guidance-glasses")
+    flow.cancel_button.click()
+    flow.cancel_button.click()
+    window.close()
+
+
+def shoot_face_models_missing(app: QApplication, store) -> None:
+    """The face step on a kiosk whose face models cannot load: it says so and the photo is
+    taken by hand (F3), with the reason kept."""
+    empty_models = Path(tempfile.mkdtemp(prefix="kiosk-shots-no-models-"))
+    source = lambda: VideoFileSource(demo_video_path(), loop=True)  # noqa: E731
+    window = MainWindow(store, RegionTable.load(),
+                        lambda: CameraThread(source, make_qr_reader(), shared_face_analyzer(empty_models)))
+    window.setGeometry(0, 0, 1280, 800)
+    window.show()
+    supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
+    window.show_sign_in(supervisor.officer_id)
+    window.sign_in_screen.pin_field.setText("482915")
+    window.sign_in_screen.sign_in_button.click()
+    window.home_screen.serve_button.click()
+    flow = window.flow_screen
+    flow._camera.set_mode(CameraMode.PREVIEW)  # keep the demo QR from replacing the typed NIK
+    flow.identify.nik_field.setText("1371116304880004")
+    flow.go_next()
+    flow.contact.email_field.setText("yusuf@example.com")
+    flow.contact.phone_field.setText("081277654321")
+    flow.go_next()
+    flow.consent.agree_box.setChecked(True)
+    flow.go_next()
+    wait_until(app, lambda: flow.face.face_checks_off)
+    wait(app, 1.0)
+    shoot(app, window, "25-face-models-missing")
+    flow.face.capture()
+    shoot(app, window, "25-face-models-missing-manual-photo")
     flow.cancel_button.click()
     flow.cancel_button.click()
     window.close()
@@ -160,6 +194,15 @@ def main() -> int:
     flow.cancel_button.click()
     flow.cancel_button.click()
     shoot(app, window, "14-home-queue")
+    window.home_screen.serve_button.click()
+    flow.identify.nik_field.setText("1371114506920002")
+    flow.go_next()
+    flow.contact.email_field.setText("dewi.lestari@example.com")
+    window.recover_from_crash("20261205-0915-7Q")  # what CrashGuard does after a bug mid-citizen
+    shoot(app, window, "24-home-crash-box")
+    window.crash_box.close()
+    shoot(app, window, "24-home-resume-offer")
+    window.home_screen.discard_button.click()
     make_demo_records(store, 14, days=1, seed=5)
     window.show_supervisor()
     tally = window.supervisor_screen.tally_panel
@@ -183,8 +226,12 @@ def main() -> int:
     window.show_home()
     window.lock()
     shoot(app, window, "22-idle-lock")
+    window.sign_in_screen.pin_field.clear()
+    window.sign_in_screen.sign_in_button.click()  # Enter on an empty PIN: guided, not counted
+    shoot(app, window, "26-lock-empty-pin")
     window.close()
     shoot_face_guidance(app, store)
+    shoot_face_models_missing(app, store)
 
     demo_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-"))
     use_throwaway_keys(demo_dir)  # as run_gui does for --demo

@@ -24,7 +24,7 @@ from kiosk.camera.face_analysis import FaceAnalyzer, FaceVerdict
 from kiosk.camera.frame_source import FrameListSource, FrameSource
 from kiosk.camera.qr_reader import QrReader, make_qr_reader
 from kiosk.ui.camera_thread import MAX_FAULTS
-from kiosk.ui.screens.face_step import MODELS_UNAVAILABLE, checks_off_text
+from kiosk.ui.screens.face_step import MODELS_UNAVAILABLE, checks_off_notice, checks_off_text
 
 __all__ = ["desk_with", "excepthook_calls"]  # fixtures, used by name
 
@@ -110,6 +110,7 @@ def test_face_analysis_failing_every_frame_turns_the_checks_off_and_the_photo_is
     face = desk.flow.face
     desk.qtbot.waitUntil(lambda: face.face_checks_off, timeout=WAIT_MS)
     assert face.guidance.text() == checks_off_text() and face.progress.isHidden()
+    assert (face.banner.message_text(), face.banner.next_step_text()) == checks_off_notice()
     frames_then = face.camera_view.frames_shown
     desk.qtbot.waitUntil(lambda: face.camera_view.frames_shown > frames_then + 5, timeout=WAIT_MS)
     assert analyzer.calls == MAX_FAULTS  # turned off: not tried on every later frame

@@ -32,9 +32,15 @@ MODELS_UNAVAILABLE = "models_unavailable"
 
 
 def checks_off_text() -> str:
-    return tr("Pemeriksaan wajah otomatis tidak tersedia di kios ini. Ambil foto secara manual (F3) saat "
-              "wajah warga terlihat jelas dan lurus ke kamera, lalu laporkan ke dukungan teknis "
-              "(Bantuan F1 \u2192 Periksa kios).")
+    """The large guidance line while the face checks are off: short, so it fits a small screen."""
+    return tr("Ambil foto manual (F3).")
+
+
+def checks_off_notice() -> tuple[str, str]:
+    """Why, and what to do: the step's banner under the buttons, in the normal size."""
+    return (tr("Pemeriksaan wajah otomatis tidak tersedia di kios ini."),
+            tr("Tekan F3 saat wajah warga terlihat jelas dan lurus ke kamera. Laporkan ke dukungan teknis "
+               "(Bantuan F1 \u2192 Periksa kios)."))
 
 
 class FaceStep(FlowStep):
@@ -108,6 +114,7 @@ class FaceStep(FlowStep):
         self.guidance.style().polish(self.guidance)
         self.progress.setValue(0)
         self.progress.hide()
+        self.banner.show_message("warning", *checks_off_notice())
 
     def accept_photo(self, photo: CapturedPhoto) -> None:
         """A photo from the quality gate (or taken by hand); the preview stops judging."""

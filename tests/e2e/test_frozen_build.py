@@ -28,6 +28,7 @@ from kiosk import __version__
 from kiosk.demo_data import DEMO_OFFICERS, DEMO_PIN
 from kiosk.officers import Role
 from kiosk.secret_store import BACKEND_ENV, is_secure_backend, key_file, marker_file
+from kiosk.versions import collect_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_ENV = "KIOSK_SKIP_BUILD"
@@ -86,6 +87,18 @@ def test_version_is_the_package_version(frozen: FrozenKiosk) -> None:
     done = frozen.run("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"kiosk {__version__}"
+
+
+def test_verbose_version_names_the_libraries_it_was_built_with(frozen: FrozenKiosk) -> None:
+    """What support asks first: the bundle knows the versions of its own Qt, zxing-cpp and numpy
+    (their package metadata is inside), the same as the venv it was built from."""
+    done = frozen.run("--version", "--verbose")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    versions = collect_versions()
+    for label, key in (("PySide6", "pyside6"), ("zxing-cpp", "zxing_cpp"), ("numpy", "numpy"), ("OpenCV", "opencv")):
+        assert f"{label} {versions[key]}" in lines, done.stdout
+    assert "tidak diketahui" not in done.stdout
 
 
 def test_every_resource_file_is_in_the_folder(frozen: FrozenKiosk) -> None:

@@ -52,6 +52,9 @@ HOME="$test_home" dbus-run-session -- bash -c '
   workers=$1; shift
   status=0
   for module in "$@"; do
+    # A long mutmut run leaves the keyring locked for the next one (its daemon is gone and
+    # D-Bus starts a fresh, locked one): unlock it again before every module.
+    echo -n kiosk-test | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1
     # kiosk/sync/outbox.py -> every mutant of kiosk.sync.outbox (mutmut names them by module)
     dotted=${module%.py}; dotted=${dotted//\//.}
     started=$SECONDS

@@ -63,13 +63,9 @@ def wait_until(app: QApplication, condition, timeout: float = 15.0) -> None:
         wait(app, 0.1)
 
 
-def shoot_face_guidance(app: QApplication, store) -> None:
-    """The face step telling a citizen with glasses what to do (a still photo as the camera)."""
-    photo = cv2.imread(str(Path(__file__).resolve().parent.parent / "tests/data/faces/mpl_grace_hopper.jpg"))
-    frame = cv2.copyMakeBorder(photo, 0, 0, 120, 120, cv2.BORDER_REPLICATE)
-    analyzer, reader = shared_face_analyzer(), make_qr_reader()
-    window = MainWindow(store, RegionTable.load(),
-                        lambda: CameraThread(lambda: FrameListSource([frame], loop=True), reader, analyzer))
+def at_face_step(app: QApplication, store, make_camera, nik: str, email: str, phone: str):
+    """A window on the supervisor's desk, one citizen brought to the face step; (window, flow)."""
+    window = MainWindow(store, RegionTable.load(), make_camera)
     window.setGeometry(0, 0, 1280, 800)
     window.show()
     supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
@@ -78,18 +74,34 @@ def shoot_face_guidance(app: QApplication, store) -> None:
     window.sign_in_screen.sign_in_button.click()
     window.home_screen.serve_button.click()
     flow = window.flow_screen
-    flow.identify.nik_field.setText("1371110101850003")
+    flow._camera.set_mode(CameraMode.PREVIEW)  # keep a QR in view from replacing the typed NIK
+    flow.identify.nik_field.setText(nik)
     flow.go_next()
-    flow.contact.email_field.setText("grace@example.com")
-    flow.contact.phone_field.setText("081398765432")
+    flow.contact.email_field.setText(email)
+    flow.contact.phone_field.setText(phone)
     flow.go_next()
     flow.consent.agree_box.setChecked(True)
     flow.go_next()
+    return window, flow
+
+
+def leave(window: MainWindow) -> None:
+    window.flow_screen.cancel_button.click()
+    window.flow_screen.cancel_button.click()
+    window.close()
+
+
+def shoot_face_guidance(app: QApplication, store) -> None:
+    """The face step telling a citizen with glasses what to do (a still photo as the camera)."""
+    photo = cv2.imread(str(Path(__file__).resolve().parent.parent / "tests/data/faces/mpl_grace_hopper.jpg"))
+    frame = cv2.copyMakeBorder(photo, 0, 0, 120, 120, cv2.BORDER_REPLICATE)
+    analyzer, reader = shared_face_analyzer(), make_qr_reader()
+    window, flow = at_face_step(
+        app, store, lambda: CameraThread(lambda: FrameListSource([frame], loop=True), reader, analyzer),
+        "1371110101850003", "grace@example.com", "081398765432")
     wait_until(app, lambda: tr("Lepaskan kacamata") in flow.face.guidance.text())
     shoot(app, window, "10-face-guidance-glasses")
-    flow.cancel_button.click()
-    flow.cancel_button.click()
-    window.close()
+    leave(window)
 
 
 def shoot_face_models_missing(app: QApplication, store) -> None:
@@ -97,32 +109,15 @@ def shoot_face_models_missing(app: QApplication, store) -> None:
     taken by hand (F3), with the reason kept."""
     empty_models = Path(tempfile.mkdtemp(prefix="kiosk-shots-no-models-"))
     source = lambda: VideoFileSource(demo_video_path(), loop=True)  # noqa: E731
-    window = MainWindow(store, RegionTable.load(),
-                        lambda: CameraThread(source, make_qr_reader(), shared_face_analyzer(empty_models)))
-    window.setGeometry(0, 0, 1280, 800)
-    window.show()
-    supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
-    window.show_sign_in(supervisor.officer_id)
-    window.sign_in_screen.pin_field.setText("482915")
-    window.sign_in_screen.sign_in_button.click()
-    window.home_screen.serve_button.click()
-    flow = window.flow_screen
-    flow._camera.set_mode(CameraMode.PREVIEW)  # keep the demo QR from replacing the typed NIK
-    flow.identify.nik_field.setText("1371116304880004")
-    flow.go_next()
-    flow.contact.email_field.setText("yusuf@example.com")
-    flow.contact.phone_field.setText("081277654321")
-    flow.go_next()
-    flow.consent.agree_box.setChecked(True)
-    flow.go_next()
+    window, flow = at_face_step(
+        app, store, lambda: CameraThread(source, make_qr_reader(), shared_face_analyzer(empty_models)),
+        "1371116304880004", "yusuf@example.com", "081277654321")
     wait_until(app, lambda: flow.face.face_checks_off)
     wait(app, 1.0)
     shoot(app, window, "25-face-models-missing")
     flow.face.capture()
     shoot(app, window, "25-face-models-missing-manual-photo")
-    flow.cancel_button.click()
-    flow.cancel_button.click()
-    window.close()
+    leave(window)
 
 
 def main() -> int:

@@ -104,7 +104,8 @@ class CitizenDraft:
     consent: Consent | None = None
     photo_jpeg: bytes = field(default=b"", repr=False)
     capture_override: bool = False  # the officer captured by hand instead of the quality gate
-    capture_reason: str = ""  # why by hand ("officer", "models_unavailable"): kept in the audit log
+    # Why by hand: a kiosk.outcomes.ManualCaptureReason value; kept in the audit log and on the tally.
+    capture_reason: str = ""
 
     def missing_parts(self) -> list[str]:
         parts = [("nik", self.nik), ("email", self.email), ("phone", self.phone),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up Kios IKD on Debian/Ubuntu: the system libraries Qt and OpenCV need, and a .venv at the
+# Set up Kios IKD on Debian/Ubuntu: the system libraries Qt, OpenCV and zbar need, and a .venv at the
 # repo root with the kiosk installed (editable) plus its test, build and mutation tools, every
 # package at the version and hash requirements.lock names. Safe to run again.
 set -euo pipefail
@@ -16,6 +16,8 @@ DEBIAN_PACKAGES=(
   dbus dbus-bin gnome-keyring
   # Python's venv on a system Python
   python3-venv python3-pip
+  # the second QR reader (pyzbar, the "zbar" extra in the lock); the kiosk runs on zxing-cpp without it
+  libzbar0
 )
 
 missing_packages() {

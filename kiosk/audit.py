@@ -64,6 +64,8 @@ class AuditEvent(str, Enum):
     PIN_RESET = "pin_reset"
     TALLY_PRINTED = "tally_printed"
     TALLY_EXPORTED = "tally_exported"
+    VISIT_NOT_CONTINUED = "visit_not_continued"  # a citizen left without a record: the reason code only
+    TARGET_CHANGED = "target_changed"  # a supervisor set or cleared a kelurahan's wajib-KTP target
 
 
 def event_label(event: AuditEvent | str) -> str:
@@ -78,7 +80,8 @@ def event_label(event: AuditEvent | str) -> str:
         E.SETTINGS_CHANGED: tr("Pengaturan diubah"), E.OFFICER_ADDED: tr("Petugas ditambah"),
         E.OFFICER_DISABLED: tr("Petugas dinonaktifkan"), E.OFFICER_ENABLED: tr("Petugas diaktifkan"),
         E.PIN_RESET: tr("PIN diatur ulang"), E.TALLY_PRINTED: tr("Rekap dicetak"),
-        E.TALLY_EXPORTED: tr("Rekap diekspor"),
+        E.TALLY_EXPORTED: tr("Rekap diekspor"), E.VISIT_NOT_CONTINUED: tr("Warga tidak melanjutkan"),
+        E.TARGET_CHANGED: tr("Sasaran diubah"),
     }
     return labels.get(event, str(getattr(event, "value", event)))
 

@@ -104,6 +104,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE officers ADD COLUMN last_failed_at TEXT;
     UPDATE officers SET failed_attempts = 0, locked_until = NULL;
     """,
+    # 6: outcomes and targets (issue 12). Why a photo was taken by hand (NULL: the quality gate took
+    # it) and whether the citizen activates later; visits that ended without a record, as codes only
+    # (no NIK, no hash of it: that citizen gave no consent); the supervisor's wajib-KTP targets per
+    # kelurahan, replacing the CSV path setting nothing read.
+    """
+    ALTER TABLE records ADD COLUMN capture_reason TEXT;
+    ALTER TABLE records ADD COLUMN activation_later INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE visits_not_continued (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        officer_id INTEGER NOT NULL REFERENCES officers(officer_id),
+        stand TEXT NOT NULL,
+        kelurahan_code TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX visits_not_continued_by_date ON visits_not_continued(local_date);
+    CREATE TABLE targets (
+        kelurahan_code TEXT PRIMARY KEY,
+        eligible INTEGER NOT NULL CHECK (eligible > 0),
+        source TEXT NOT NULL,
+        figure_date TEXT NOT NULL,
+        entered_by INTEGER NOT NULL REFERENCES officers(officer_id),
+        entered_at TEXT NOT NULL
+    );
+    DELETE FROM settings WHERE key = 'tally.targets_csv';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kiosk.errors import DatabaseError, DataDirError, KioskError
 from kiosk.i18n import tr
 from kiosk.nik import mask_nik
 from kiosk.officers import OfficerAccounts
+from kiosk.outcomes import NotContinuedReason
 from kiosk.paths import database_path
 from kiosk.record import (
     CitizenDraft,
@@ -33,6 +35,7 @@ from kiosk.record import (
 )
 from kiosk.record_crypto import nik_lookup_hash, seal_envelope
 from kiosk.sync.sync_settings import CLOCK_OFFSET, LAST_PASS, RECEIPTS_CURSOR
+from kiosk.targets import TargetBook
 
 
 class DiskFullError(KioskError):
@@ -60,6 +63,18 @@ class EraseReason(str, Enum):
     WRONG_PERSON = "wrong_person"
 
 
+@dataclass(frozen=True)
+class NotContinuedVisit:
+    """One visit that ended without a record: codes only."""
+
+    created_at: str  # ISO 8601, UTC
+    local_date: str
+    officer_id: int
+    stand: str
+    kelurahan_code: str
+    reason: str  # a NotContinuedReason value (or a newer kiosk's code)
+
+
 # Settings the kiosk writes for itself: not audited as a settings change.
 _BOOKKEEPING_SETTINGS = frozenset({RECEIPTS_CURSOR, LAST_PASS, CLOCK_OFFSET})
 
@@ -82,6 +97,7 @@ class Store:
         self.clock = clock
         self.audit = AuditLog.for_device(database, keys, clock)
         self.officers = OfficerAccounts(database, clock, self.audit)
+        self.targets = TargetBook(database, clock, self.audit, self.officers)
 
     # -- settings and the stand of the day ---------------------------------------------------
     def get_setting(self, key: str) -> str | None:
@@ -143,21 +159,22 @@ class Store:
                 conn.execute(
                     "INSERT INTO records (record_id, device_seq, state, created_at, updated_at, local_date, "
                     "officer_id, stand, kelurahan_code, nik_hash, consent_version, consent_at, "
-                    "capture_override, sha256, signature, wrapped_key, personal_ct, slip_no) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "capture_override, sha256, signature, wrapped_key, personal_ct, slip_no, capture_reason, "
+                    "activation_later) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (record_id, seq, RecordState.QUEUED.value, now.astimezone(dt.timezone.utc).isoformat(),
                      now.isoformat(), now.date().isoformat(), officer_id, stand.place_name,
                      stand.kelurahan_code, nik_lookup_hash(self.keys.lookup_key, draft.nik),
                      draft.consent.text_version, draft.consent.given_at.isoformat(),
                      int(draft.capture_override), envelope.sha256, self.keys.signing_key.sign(signed),
-                     envelope.wrapped_key, envelope.personal_ct, slip_no))
+                     envelope.wrapped_key, envelope.personal_ct, slip_no, _capture_reason(draft),
+                     int(getattr(draft, "activation_later", False))))
                 conn.execute("INSERT INTO photos (record_id, sha256, ciphertext) VALUES (?, ?, ?)",
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
                              (record_id, now.isoformat()))
                 details = {"device_seq": seq}
                 if draft.capture_override:
-                    details["capture_reason"] = draft.capture_reason or "officer"
+                    details["capture_reason"] = _capture_reason(draft)
                 self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, details, conn=conn)
         except sqlite3.IntegrityError:
             raise  # a broken constraint is a bug (the same draft twice): pressing Simpan again cannot help
@@ -165,12 +182,42 @@ class Store:
             raise seal_failure(exc) from exc
         return self.get(record_id)
 
+    # -- a visit without a record ------------------------------------------------------------
+    def record_not_continued(self, reason: NotContinuedReason, officer_id: int, stand: Stand) -> None:
+        """Count a citizen who left without a record: the reason code, where and when, and who served.
+        Nothing about the citizen is kept (no NIK, no hash of it): they did not consent."""
+        reason = NotContinuedReason(reason)
+        now = self.clock()
+        with self.database.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO visits_not_continued (created_at, local_date, officer_id, stand, kelurahan_code, "
+                "reason) VALUES (?, ?, ?, ?, ?, ?)",
+                (now.astimezone(dt.timezone.utc).isoformat(), now.date().isoformat(), officer_id,
+                 stand.place_name, stand.kelurahan_code, reason.value))
+            self.audit.append(AuditEvent.VISIT_NOT_CONTINUED, officer_id, f"visit-{cursor.lastrowid}",
+                              {"reason": reason.value}, conn=conn)
+
+    def not_continued_visits(self, date_from: dt.date, date_to: dt.date, officer_id: int | None = None,
+                             stand: str | None = None) -> list[NotContinuedVisit]:
+        """Visits without a record between two local dates (inclusive), oldest first, for the tally."""
+        sql = ("SELECT created_at, local_date, officer_id, stand, kelurahan_code, reason FROM visits_not_continued "
+               "WHERE local_date BETWEEN ? AND ?")
+        params: list = [date_from.isoformat(), date_to.isoformat()]
+        if officer_id is not None:
+            sql += " AND officer_id = ?"
+            params.append(officer_id)
+        if stand is not None:
+            sql += " AND stand = ?"
+            params.append(stand)
+        rows = self.database.execute(sql + " ORDER BY id", tuple(params)).fetchall()
+        return [NotContinuedVisit(*row) for row in rows]
+
     # -- what the GUI shows or prints (audited) ----------------------------------------------
     def note_viewed(self, record_id: str, officer_id: int) -> None:
         self.audit.append(AuditEvent.RECORD_VIEWED, officer_id, record_id)
 
-    def note_printed(self, record_id: str, officer_id: int) -> None:
-        self.audit.append(AuditEvent.RECORD_PRINTED, officer_id, record_id)
+    def note_printed(self, record_id: str, officer_id: int, reprint: bool = False) -> None:
+        self.audit.append(AuditEvent.RECORD_PRINTED, officer_id, record_id, {"reprint": True} if reprint else None)
 
     def note_settings_changed(self, keys: list[str], officer_id: int) -> None:
         """Settings saved outside the database (settings.toml): one entry per changed key name."""
@@ -293,6 +340,13 @@ class Store:
         except sqlite3.IntegrityError:
             return False
         return True
+
+
+def _capture_reason(draft: CitizenDraft) -> str | None:
+    """The manual-capture reason code kept with the record; None when the quality gate took the photo."""
+    if not draft.capture_override:
+        return None
+    return draft.capture_reason or "officer"
 
 
 def seal_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:

@@ -46,9 +46,9 @@ def koto_tangah_kelurahan(regions: RegionTable | None = None) -> list[Region]:
 
 
 def parse_count(text: str) -> int:
-    text = text.strip().replace(" ", "")
+    shown, text = text.strip(), text.strip().replace(" ", "")
     if not _COUNT.match(text):
-        raise TargetError(tr("Jumlah wajib KTP \u201c{value}\u201d bukan angka bulat.", value=text),
+        raise TargetError(tr("Jumlah wajib KTP \u201c{value}\u201d bukan angka bulat.", value=shown),
                           tr("Tulis angka saja, misalnya 12500 atau 12.500."))
     value = int(text.replace(".", ""))
     if not 0 < value <= MAX_ELIGIBLE:

@@ -1,5 +1,6 @@
-"""``kiosk tally --date YYYY-MM-DD [--to ...] [--officer ID] [--stand NAME] --pdf OUT [--csv OUT]
-[--targets CSV]``: the supervisor's tally as a PDF (and CSV) from the command line."""
+"""``kiosk tally --date YYYY-MM-DD [--to ...] [--officer ID] [--stand NAME] --pdf OUT [--csv OUT]``:
+the supervisor's tally as a PDF (and CSV) from the command line, against the targets the supervisor
+entered on the desk (Sasaran)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stand", metavar=tr("LOKASI"), help=tr("Hanya lokasi layanan ini."))
     parser.add_argument("--pdf", type=Path, required=True, metavar=tr("BERKAS"), help=tr("Berkas PDF keluaran."))
     parser.add_argument("--csv", type=Path, metavar=tr("BERKAS"), help=tr("Berkas CSV keluaran."))
-    parser.add_argument("--targets", type=Path, metavar="CSV",
-                        help=tr("CSV sasaran per kelurahan (code,name,eligible)."))
     add_supervisor_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.reports.tally_csv import save_tally_csv
-    from kiosk.reports.tally_data import build_tally, load_targets, targets_path_for
+    from kiosk.reports.tally_data import build_tally
     from kiosk.reports.tally_pdf import save_tally_pdf
 
     supervisor = signed_in_supervisor(args)  # a tally shows every officer's work: supervisors only
@@ -48,14 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print_error(tr("Tanggal akhir sebelum tanggal awal."), tr("Tukar --date dan --to."))
         return EXIT_EXPECTED_ERROR
     with opened_store(args.data_dir) as store:
-        path = targets_path_for(store, args.targets)
-        try:
-            targets = load_targets(path)
-        except (OSError, KeyError, ValueError):
-            print_error(tr("Berkas sasaran {path} tidak bisa dibaca.", path=str(path)),
-                        tr("Pakai CSV dengan kolom code,name,eligible."))
-            return EXIT_EXPECTED_ERROR
-        tally = build_tally(store, args.date, date_to, args.officer, args.stand, targets=targets)
+        tally = build_tally(store, args.date, date_to, args.officer, args.stand)
         save_tally_pdf(tally, args.pdf)
         print(tr("PDF rekapitulasi: {path}", path=str(args.pdf)))
         if args.csv:

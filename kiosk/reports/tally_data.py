@@ -1,45 +1,46 @@
 """The supervisor's tally as plain figures: one pure function over the records table.
 
-``build_tally`` reads the store (records, officers, device keys for masked NIKs) and returns a
-``Tally``; the PDF and the CSV only lay it out, so both always show the same numbers."""
+``build_tally`` reads the store (records, visits that ended without a record, targets, officers,
+device keys for masked NIKs) and returns a ``Tally``; the PDF and the CSV only lay it out, so both
+always show the same numbers. Visits (records) and citizens (different NIKs) are counted apart: a
+citizen who came back four times is one citizen and four visits."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kiosk.damaged_records import DAMAGED_NIK, open_nik, set_aside
 from kiosk.nik import mask_nik
-from kiosk.paths import resources_dir
 from kiosk.regions import RegionTable
+from kiosk.targets import Target, koto_tangah_kelurahan
 
-TARGETS_SETTING = "tally.targets_csv"
 PURGED_NIK = "(dihapus)"
 
 # Order of the totals table; each group names the record states (and final statuses) it counts.
 GROUPS = ("captured", "queued", "sent", "activated", "rejected", "quarantined", "erased")
 
 
-def default_targets_path() -> Path:
-    return resources_dir() / "data" / "targets_koto_tangah.csv"
-
-
-@dataclass(frozen=True)
-class Target:
-    code: str
-    name: str
-    eligible: int
-
-
 @dataclass(frozen=True)
 class KelurahanRow:
     code: str
     name: str
-    served: int
-    eligible: int
+    served: int  # different citizens (NIKs) with a record here
+    not_continued: int  # visits here that ended without a record
+    target: Target | None  # None: "sasaran belum diisi"
+
+    @property
+    def eligible(self) -> int | None:
+        return self.target.eligible if self.target else None
+
+
+@dataclass(frozen=True)
+class StandRow:
+    name: str
+    visits: int  # records sealed here
+    not_continued: int
 
 
 @dataclass(frozen=True)
@@ -82,25 +83,43 @@ class Tally:
     stand: str | None
     device_id: str
     generated_at: dt.datetime
-    total: int = 0
+    total: int = 0  # visits with a record (records sealed)
+    citizens_unique: int = 0  # different NIKs among them (an erased record's NIK is gone: not counted)
     totals: dict[str, int] = field(default_factory=dict)
-    per_stand: list[tuple[str, int]] = field(default_factory=list)
+    per_stand: list[StandRow] = field(default_factory=list)
     per_officer: list[OfficerRow] = field(default_factory=list)
     per_hour: dict[int, int] = field(default_factory=dict)
     per_kelurahan: list[KelurahanRow] = field(default_factory=list)
     reasons: list[ReasonRow] = field(default_factory=list)
+    # NotContinuedReason / ManualCaptureReason codes with their counts, most frequent first
+    not_continued: list[tuple[str, int]] = field(default_factory=list)
+    manual_capture: list[tuple[str, int]] = field(default_factory=list)
     sealed: int = 0
     acknowledged: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
     citizens: list[CitizenRow] = field(default_factory=list)
 
     @property
+    def not_continued_total(self) -> int:
+        return sum(count for _, count in self.not_continued)
+
+    @property
+    def manual_capture_total(self) -> int:
+        return sum(count for _, count in self.manual_capture)
+
+    @property
     def eligible_total(self) -> int:
-        return sum(row.eligible for row in self.per_kelurahan)
+        """The sum of the targets entered (kelurahan without one are left out)."""
+        return sum(row.eligible for row in self.per_kelurahan if row.target)
 
     @property
     def served_in_targets(self) -> int:
-        return sum(row.served for row in self.per_kelurahan)
+        """Citizens served in the kelurahan that have a target: the numerator of the achievement."""
+        return sum(row.served for row in self.per_kelurahan if row.target)
+
+    @property
+    def target_sources(self) -> list[tuple[str, dt.date]]:
+        return sorted({(row.target.source, row.target.figure_date) for row in self.per_kelurahan if row.target})
 
 
 def group_of(state: str, final_status: str | None) -> str:
@@ -130,35 +149,28 @@ def _now(store) -> dt.datetime:
     return store.clock() if hasattr(store, "clock") else dt.datetime.now().astimezone()
 
 
-def load_targets(path: Path | None = None) -> list[Target]:
-    """Targets per kelurahan from a CSV with the columns code,name,eligible."""
-    with open(path or default_targets_path(), newline="", encoding="utf-8") as handle:
-        return [Target(row["code"].strip(), row["name"].strip(), int(row["eligible"]))
-                for row in csv.DictReader(handle) if row.get("code")]
-
-
-def targets_path_for(store, explicit: Path | None = None) -> Path:
-    if explicit is not None:
-        return explicit
-    configured = store.get_setting(TARGETS_SETTING) if hasattr(store, "get_setting") else None
-    return Path(configured) if configured else default_targets_path()
+def _targets_by_code(store, targets: Mapping[str, Target] | Iterable[Target] | None) -> dict[str, Target]:
+    if targets is None:
+        return store.targets.all()
+    return {t.code: t for t in (targets.values() if isinstance(targets, Mapping) else targets)}
 
 
 def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, officer_id: int | None = None,
-                stand: str | None = None, *, targets: list[Target] | None = None,
+                stand: str | None = None, *, targets: Mapping[str, Target] | Iterable[Target] | None = None,
                 tz: dt.tzinfo | None = None, now: dt.datetime | None = None) -> Tally:
-    """Every figure of the tally for ``date_from``..``date_to`` (local dates, inclusive)."""
+    """Every figure of the tally for ``date_from``..``date_to`` (local dates, inclusive); the
+    targets are the store's unless given."""
     date_to = date_to or date_from
     now = now or _now(store)
     if now.tzinfo is None:
         now = now.astimezone()
     tz = tz or now.tzinfo
-    targets = targets if targets is not None else load_targets(targets_path_for(store))
+    targets = _targets_by_code(store, targets)
     database = store.database
     keys = store.keys
     sql = ("SELECT record_id, state, final_status, created_at, local_date, officer_id, stand, "
            "kelurahan_code, receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, "
-           "personal_ct FROM records WHERE local_date BETWEEN ? AND ?")
+           "personal_ct, nik_hash, capture_override, capture_reason FROM records WHERE local_date BETWEEN ? AND ?")
     params: list = [date_from.isoformat(), date_to.isoformat()]
     if officer_id is not None:
         sql += " AND officer_id = ?"
@@ -173,19 +185,27 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     stands: Counter = Counter()
     officers: Counter = Counter()
     hours: Counter = Counter()
-    kelurahan: Counter = Counter()
+    kelurahan: dict[str, set[str]] = {}
+    citizens: set[str] = set()
+    manual: Counter = Counter()
     reasons: Counter = Counter()
     remedies: dict[str, str] = {}
     stale_before = now - dt.timedelta(days=1)
     for (record_id, state, final_status, created_at, local_date, officer, stand_name, kel_code,
-         receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, personal_ct) in rows:
+         receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, personal_ct, nik_hash,
+         capture_override, capture_reason) in rows:
         nik_masked, group = _citizen_nik(store, record_id, wrapped_key, personal_ct, group_of(state, final_status))
         totals[group] += 1
         stands[stand_name] += 1
         officers[officer] += 1
         created = dt.datetime.fromisoformat(created_at).astimezone(tz)
         hours[created.hour] += 1
-        kelurahan[kel_code] += 1
+        kelurahan.setdefault(kel_code, set())
+        if nik_hash:
+            kelurahan[kel_code].add(nik_hash)
+            citizens.add(nik_hash)
+        if capture_override:
+            manual[capture_reason or "officer"] += 1
         if group == "rejected":
             reason = status_reason or reason_code or "-"
             reasons[reason] += 1
@@ -200,24 +220,40 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
         tally.citizens.append(CitizenRow(slip_no, nik_masked, f"{created:%H:%M}", stand_name, group,
                                          receipt_no or ""))
 
+    visits = store.not_continued_visits(date_from, date_to, officer_id, stand)
+    left_at_stand = Counter(v.stand for v in visits)
+    left_in_kelurahan = Counter(v.kelurahan_code for v in visits)
     tally.total = len(rows)
+    tally.citizens_unique = len(citizens)
     tally.sealed = len(rows)
     tally.totals = {name: totals[name] for name in GROUPS}
-    tally.per_stand = sorted(stands.items(), key=lambda item: (-item[1], item[0]))
+    tally.per_stand = [StandRow(name, stands[name], left_at_stand[name]) for name in
+                       sorted(set(stands) | set(left_at_stand), key=lambda n: (-stands[n], -left_at_stand[n], n))]
+    tally.not_continued = _most_first(Counter(v.reason for v in visits))
+    tally.manual_capture = _most_first(manual)
     names = {row[0]: (row[1], row[2]) for row in
              database.execute("SELECT officer_id, name, nip FROM officers").fetchall()}
     tally.per_officer = [OfficerRow(oid, *names.get(oid, (f"#{oid}", "-")), served)
                          for oid, served in sorted(officers.items(), key=lambda item: (-item[1], item[0]))]
     tally.per_hour = {hour: hours[hour] for hour in sorted(hours)}
-    known = {target.code for target in targets}
-    tally.per_kelurahan = [KelurahanRow(t.code, t.name, kelurahan[t.code], t.eligible) for t in targets]
-    if any(code not in known for code in kelurahan):
-        regions = RegionTable.load()
-        tally.per_kelurahan += [KelurahanRow(code, regions.name_of(code) or code, count, 0)
-                                for code, count in sorted(kelurahan.items()) if code not in known]
+    tally.per_kelurahan = _kelurahan_rows(kelurahan, left_in_kelurahan, targets)
     tally.reasons = [ReasonRow(reason, remedies.get(reason, "-"), count)
                      for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))]
     return tally
+
+
+def _most_first(counts: Counter) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _kelurahan_rows(served: dict[str, set[str]], left: Counter, targets: dict[str, Target]) -> list[KelurahanRow]:
+    """The 13 kelurahan of Koto Tangah always (a target is set against each), then any other
+    kelurahan a stand served in this period."""
+    regions = RegionTable.load()
+    home = [k.code for k in koto_tangah_kelurahan(regions)]
+    others = sorted((set(served) | set(left) | set(targets)) - set(home))
+    return [KelurahanRow(code, regions.name_of(code) or code, len(served.get(code, ())), left[code],
+                         targets.get(code)) for code in home + others]
 
 
 def stands_seen(store) -> list[str]:

@@ -25,6 +25,7 @@ from reportlab.platypus import (
 )
 
 from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
+from kiosk.outcomes import ManualCaptureReason, NotContinuedReason, manual_capture_label, not_continued_label
 from kiosk.reports.id_format import (
     date_id,
     datetime_id,
@@ -125,17 +126,28 @@ def tally_story(tally: Tally, width: float) -> list:
                                     ("LINEBELOW", (0, -1), (-1, -1), 1, colors.black)]))
     story.append(meta_table)
 
-    story.append(Paragraph(tr("1. Jumlah menurut status"), _H2))
+    story.append(Paragraph(tr("1. Ringkasan"), _H2))
+    rows = [[tr("Uraian"), tr("Jumlah")],
+            [tr("Kunjungan dengan data tersimpan"), n(tally.total)],
+            [tr("Warga dilayani (NIK berbeda)"), n(tally.citizens_unique)],
+            [tr("Warga tidak melanjutkan (tanpa data)"), n(tally.not_continued_total)],
+            [tr("Foto diambil manual"), n(tally.manual_capture_total)]]
+    story.append(_table(rows, [width - 40 * mm, 40 * mm]))
+    story.append(Paragraph(tr("Satu warga yang datang beberapa kali dihitung satu warga dan beberapa kunjungan."),
+                           _SMALL))
+
+    story.append(Paragraph(tr("2. Kunjungan menurut status data"), _H2))
     rows = [[tr("Status"), tr("Jumlah")]]
     rows += [[GROUP_LABELS[name](), n(count)] for name, count in tally.totals.items()]
-    rows.append([tr("Total dilayani"), n(tally.total)])
+    rows.append([tr("Total kunjungan dengan data"), n(tally.total)])
     story.append(_table(rows, [width - 40 * mm, 40 * mm], total_row=True))
 
-    story.append(Paragraph(tr("2. Per lokasi layanan"), _H2))
-    rows = [[tr("Lokasi"), tr("Jumlah")]] + [[name, n(count)] for name, count in tally.per_stand]
-    story.append(_table(rows, [width - 40 * mm, 40 * mm]))
+    story.append(Paragraph(tr("3. Per lokasi layanan"), _H2))
+    rows = [[tr("Lokasi"), tr("Data tersimpan"), tr("Tidak melanjutkan")]]
+    rows += [[Paragraph(s.name, _SMALL), n(s.visits), n(s.not_continued)] for s in tally.per_stand]
+    story.append(_table(rows, [width - 80 * mm, 40 * mm, 40 * mm], numeric_cols=(1, 2)))
 
-    story.append(Paragraph(tr("3. Per petugas"), _H2))
+    story.append(Paragraph(tr("4. Per petugas"), _H2))
     rows = [[tr("Nama"), tr("NIP"), tr("Jumlah")]]
     rows += [[o.name, o.nip, n(o.served)] for o in tally.per_officer]
     story.append(_table(rows, [width - 85 * mm, 55 * mm, 30 * mm], numeric_cols=(2,)))
@@ -148,18 +160,13 @@ def tally_story(tally: Tally, width: float) -> list:
                                     ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 10),
                                     ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8a94a0")),
                                     ("ALIGN", (1, 0), (-1, -1), "CENTER")]))
-    story.append(KeepTogether([Paragraph(tr("4. Per jam"), _H2), _hour_chart(tally.per_hour, width),
+    story.append(KeepTogether([Paragraph(tr("5. Per jam"), _H2), _hour_chart(tally.per_hour, width),
                                hour_table if tally.per_hour else Spacer(1, 1)]))
 
-    story.append(Paragraph(tr("5. Per kelurahan terhadap target"), _H2))
-    rows = [[tr("Kelurahan"), tr("Dilayani"), tr("Sasaran"), tr("Capaian")]]
-    rows += [[k.name, n(k.served), n(k.eligible), percent_id(k.served, k.eligible)]
-             for k in tally.per_kelurahan]
-    rows.append([tr("Jumlah"), n(tally.served_in_targets), n(tally.eligible_total),
-                 percent_id(tally.served_in_targets, tally.eligible_total)])
-    story.append(_table(rows, [width - 90 * mm, 30 * mm, 30 * mm, 30 * mm], numeric_cols=(1, 2, 3), total_row=True))
+    story += _kelurahan_section(tally, width)
+    story += _outcome_sections(tally, width)
 
-    story.append(Paragraph(tr("6. Alasan penolakan dan tindak lanjut"), _H2))
+    story.append(Paragraph(tr("9. Alasan penolakan dan tindak lanjut"), _H2))
     if tally.reasons:
         rows = [[tr("Alasan"), tr("Jumlah"), tr("Tindak lanjut")]]
         rows += [[Paragraph(r.reason, _SMALL), n(r.count), Paragraph(r.remedy, _SMALL)] for r in tally.reasons]
@@ -167,7 +174,7 @@ def tally_story(tally: Tally, width: float) -> list:
     else:
         story.append(Paragraph(tr("Tidak ada penolakan pada periode ini."), _BODY))
 
-    story.append(Paragraph(tr("7. Rekonsiliasi dengan server"), _H2))
+    story.append(Paragraph(tr("10. Rekonsiliasi dengan server"), _H2))
     rows = [[tr("Uraian"), tr("Jumlah")],
             [tr("Disegel di kios ini"), n(tally.sealed)],
             [tr("Diterima server (ada nomor tanda terima)"), n(tally.acknowledged)],
@@ -192,6 +199,62 @@ def tally_story(tally: Tally, width: float) -> list:
     for start in range(0, len(tally.citizens), CITIZEN_ROWS_PER_BLOCK):
         story.append(CitizenBlock(tally.citizens[start:start + CITIZEN_ROWS_PER_BLOCK], width))
     return story
+
+
+def _kelurahan_section(tally: Tally, width: float) -> list:
+    """Citizens served per kelurahan against the wajib-KTP target the supervisor entered; where
+    none is entered, no percentage is invented."""
+    n = number_id
+    missing = tr("sasaran belum diisi")
+    rows = [[tr("Kelurahan"), tr("Warga dilayani"), tr("Tidak melanjutkan"), tr("Sasaran (wajib KTP)"),
+             tr("Capaian")]]
+    for k in tally.per_kelurahan:
+        target = [n(k.eligible), percent_id(k.served, k.eligible)] if k.target else [missing, "-"]
+        rows.append([k.name, n(k.served), n(k.not_continued), *target])
+    rows.append([tr("Jumlah (kelurahan bersasaran)"), n(tally.served_in_targets), "",
+                 n(tally.eligible_total) if tally.eligible_total else missing,
+                 percent_id(tally.served_in_targets, tally.eligible_total) if tally.eligible_total else "-"])
+    story: list = [Paragraph(tr("6. Per kelurahan terhadap sasaran"), _H2),
+                   _table(rows, [width - 134 * mm, 26 * mm, 30 * mm, 44 * mm, 34 * mm],
+                          numeric_cols=(1, 2, 3, 4), total_row=True)]
+    sources = "; ".join(f"{source} ({date_id(day)})" for source, day in tally.target_sources)
+    story.append(Paragraph(tr("Sumber sasaran: {sources}.", sources=sources) if sources else
+                           tr("Sasaran belum diisi: supervisor mengisinya di tab Sasaran."), _SMALL))
+    return story
+
+
+def _outcome_sections(tally: Tally, width: float) -> list:
+    """Why citizens left without a record (what sosialisasi is planned with) and why photos were
+    taken by hand (where the camera or the light needs attention)."""
+    n = number_id
+    story: list = [Paragraph(tr("7. Warga tidak melanjutkan menurut alasan"), _H2)]
+    if tally.not_continued:
+        rows = [[tr("Alasan"), tr("Jumlah")]]
+        rows += [[_label(not_continued_label, NotContinuedReason, code), n(count)] for code, count in tally.not_continued]
+        rows.append([tr("Jumlah"), n(tally.not_continued_total)])
+        story.append(_table(rows, [width - 40 * mm, 40 * mm], total_row=True))
+    else:
+        story.append(Paragraph(tr("Tidak ada warga yang berhenti di tengah layanan pada periode ini."), _BODY))
+    story.append(Paragraph(tr("8. Foto diambil manual menurut alasan"), _H2))
+    if tally.manual_capture:
+        rows = [[tr("Alasan"), tr("Jumlah")]]
+        rows += [[_label(manual_capture_label, ManualCaptureReason, code), n(count)]
+                 for code, count in tally.manual_capture]
+        story.append(_table(rows, [width - 40 * mm, 40 * mm]))
+    else:
+        story.append(Paragraph(tr("Semua foto diambil otomatis oleh pemeriksaan wajah."), _BODY))
+    return story
+
+
+def _label(words, kind, code: str) -> str:
+    """The officer's words for a reason code; a code this version does not know (an older
+    kiosk's "officer", a newer kiosk's reason) is shown as it is."""
+    if code == "officer":  # sealed before the officer had to pick a reason
+        return tr("Diambil manual oleh petugas (alasan tidak dicatat)")
+    try:
+        return words(kind(code))
+    except ValueError:
+        return tr("Lainnya ({code})", code=code)
 
 
 CITIZEN_ROWS_PER_BLOCK = 52

@@ -22,6 +22,7 @@ from kiosk.reports.tally_csv import tally_csv
 from kiosk.reports.tally_data import build_tally
 from kiosk.reports.tally_pdf import tally_pdf
 from kiosk.store import Store, open_store
+from kiosk.targets import Target
 from supervisor_credentials import PIN_LINE, SUPERVISOR_NIP, add_account, credentials
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -81,6 +82,10 @@ def seed(store: Store) -> tuple[int, int]:
     set_row(store, ids[13], state="purged", final_status="processed", wrapped_key=None, personal_ct=None)
     for i in (14, 15):
         set_row(store, ids[i], state="rejected", final_status="rejected", status_reason=FOTO, remedy=FOTO_REMEDY)
+    # the supervisor entered the targets of two kelurahan on the desk; the other eleven are empty
+    store.targets.save({code: Target(code, eligible, "Data Dukcapil Kota Padang", dt.date(2026, 10, 31))
+                        for code, eligible in ((KANTOR.kelurahan_code, 402), (POSYANDU.kelurahan_code, 412))},
+                       supervisor)
     set_row(store, ids[16], state="rejected", final_status="rejected", status_reason=NIKR, remedy=NIKR_REMEDY)
     set_row(store, ids[17], state="purged", final_status="rejected", status_reason=FOTO, remedy=FOTO_REMEDY,
             wrapped_key=None, personal_ct=None)
@@ -124,13 +129,14 @@ def test_tally_figures(store: Store) -> None:
     tally = build_tally(store, DAY, DAY)
     assert tally.total == 20
     assert tally.totals == EXPECTED_TOTALS
-    assert tally.per_stand == [("Kantor Camat Koto Tangah", 12), ("Posyandu Melati", 8)]
+    assert [(s.name, s.visits) for s in tally.per_stand] == [("Kantor Camat Koto Tangah", 12), ("Posyandu Melati", 8)]
     assert [(o.name, o.nip, o.served) for o in tally.per_officer] == [
         ("Rahmat Hidayat", "198501012010011001", 12), ("Siti Rahma", "199003152015022002", 8)]
     assert tally.per_hour == {8: 3, 9: 5, 10: 4, 13: 6, 14: 2}
     served = {k.name: (k.served, k.eligible) for k in tally.per_kelurahan}
     assert served["Lubuk Buaya"] == (12, 402) and served["Balai Gadang"] == (8, 412)
-    assert tally.eligible_total == 3871
+    assert served["Koto Pulai"] == (0, None)  # no target entered
+    assert len(tally.per_kelurahan) == 13 and tally.eligible_total == 814
     assert [(r.reason, r.count, r.remedy) for r in tally.reasons] == [
         (FOTO, 3, FOTO_REMEDY), (NIKR, 1, NIKR_REMEDY)]
     assert (tally.sealed, tally.acknowledged) == (20, 12)
@@ -153,16 +159,17 @@ def test_pdf_figures_masked_and_formatted(store: Store, tmp_path: Path) -> None:
     assert "Padang, 29 November 2026" in text
     for group, count in EXPECTED_TOTALS.items():
         assert line_has(text, PDF_TOTAL_LABELS[group], str(count)), group
-    assert line_has(text, "Total dilayani", "20")
+    assert line_has(text, "Total kunjungan dengan data", "20")
     assert line_has(text, "Kantor Camat Koto Tangah", "12") and line_has(text, "Posyandu Melati", "8")
     assert line_has(text, "Rahmat Hidayat", "198501012010011001", "12")
     assert line_has(text, "Siti Rahma", "199003152015022002", "8")
     assert line_has(text, "Jam", "08", "09", "10", "13", "14")
     assert line_has(text, "Jumlah", "3", "5", "4", "6", "2")
-    assert line_has(text, "Lubuk Buaya", "12", "402", "3,0%")
-    assert line_has(text, "Balai Gadang", "8", "412", "1,9%")
-    assert line_has(text, "Koto Pulai", "0", "187", "0,0%")
-    assert line_has(text, "Jumlah", "20", "3.871", "0,5%")
+    assert line_has(text, "Lubuk Buaya", "12", "0", "402", "3,0%")
+    assert line_has(text, "Balai Gadang", "8", "0", "412", "1,9%")
+    assert line_has(text, "Koto Pulai", "0", "0", "sasaran belum diisi", "-")
+    assert line_has(text, "Jumlah (kelurahan bersasaran)", "20", "814", "2,5%")
+    assert "Sumber sasaran: Data Dukcapil Kota Padang (31 Oktober 2026)." in text
     assert line_has(text, FOTO, "3", FOTO_REMEDY) and line_has(text, NIKR, "1", NIKR_REMEDY)
     assert line_has(text, "Disegel di kios ini", "20")
     assert line_has(text, "Diterima server (ada nomor tanda terima)", "12")
@@ -189,38 +196,28 @@ def test_csv_figures(store: Store) -> None:
     assert {key: value for (section, key), value in rows.items() if section == "hour"} == {
         "08": "3", "09": "5", "10": "4", "13": "6", "14": "2"}
     assert rows[("kelurahan_served", "Lubuk Buaya")] == "12"
-    assert rows[("kelurahan_target", "total")] == "3871"
+    assert rows[("kelurahan_target", "total")] == "814"
+    assert rows[("kelurahan_target", "Lubuk Buaya")] == "402" and rows[("kelurahan_achievement", "Lubuk Buaya")] == "3.0"
+    assert rows[("kelurahan_target", "Koto Pulai")] == "sasaran belum diisi"
     assert rows[("rejection", FOTO)] == "3" and rows[("remedy", NIKR)] == NIKR_REMEDY
     assert rows[("reconciliation", "sealed")] == "20" and rows[("reconciliation", "acknowledged")] == "12"
     assert rows[("reconciliation", "discrepancies")] == "7"
 
 
-def test_cli_with_custom_targets(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_tally_uses_the_targets_entered_on_the_desk(store: Store, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from kiosk.cli import run
 
-    targets = tmp_path / "targets.csv"
-    targets.write_text("code,name,eligible\n13.71.11.1009,Lubuk Buaya,100\n", encoding="utf-8")
     pdf, out_csv = tmp_path / "out.pdf", tmp_path / "out.csv"
     monkeypatch.setattr("sys.stdin", io.StringIO(PIN_LINE))
     status = run(["--data-dir", str(tmp_path / "data"), "tally", "--date", "2026-11-27", "--pdf", str(pdf),
-                  "--csv", str(out_csv), "--targets", str(targets), *credentials()])
+                  "--csv", str(out_csv), *credentials()])
     assert status == 0
     text = pdf_text(pdf.read_bytes(), tmp_path)
-    assert line_has(text, "Lubuk Buaya", "12", "100", "12,0%")
-    assert line_has(text, "Balai Gadang", "8", "0", "-")  # served outside the target list
+    assert line_has(text, "Lubuk Buaya", "12", "0", "402", "3,0%")
+    assert line_has(text, "Pasie Nan Tigo", "0", "0", "sasaran belum diisi", "-")
     rows = csv_map(out_csv.read_text(encoding="utf-8"))
-    assert rows[("kelurahan_target", "total")] == "100"
-
-
-def test_targets_setting(store: Store, tmp_path: Path) -> None:
-    assert build_tally(store, DAY, DAY).eligible_total == 3871  # shipped Koto Tangah defaults
-    targets = tmp_path / "mine.csv"
-    targets.write_text("code,name,eligible\n13.71.11.1001,Balai Gadang,40\n", encoding="utf-8")
-    store.set_setting("tally.targets_csv", str(targets))
-    tally = build_tally(store, DAY, DAY)
-    assert tally.eligible_total == 40
-    assert [(k.name, k.served, k.eligible) for k in tally.per_kelurahan] == [
-        ("Balai Gadang", 8, 40), ("Lubuk Buaya", 12, 0)]
+    assert rows[("kelurahan_target", "total")] == "814"
 
 
 def test_indonesian_formats() -> None:

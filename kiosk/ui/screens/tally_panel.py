@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.audit import AuditEvent
 from kiosk.i18n import tr
 from kiosk.reports.id_format import period_id
-from kiosk.reports.tally_data import Tally, build_tally, load_targets, stands_seen, targets_path_for
+from kiosk.reports.tally_data import Tally, build_tally, stands_seen
 from kiosk.store import Store
 from kiosk.ui.slip_printer import PrintError, default_printer
 from kiosk.ui.screens.common import button, hint
@@ -148,23 +148,17 @@ class TallyPanel(QWidget):
                                      tr("Ubah \u201cSampai tanggal\u201d menjadi sama atau sesudah "
                                         "\u201cDari tanggal\u201d."))
             return None
-        path = targets_path_for(self._store)
-        try:
-            targets = load_targets(path)
-        except (OSError, KeyError, ValueError):
-            self.banner.show_message("error", tr("Berkas sasaran {path} tidak bisa dibaca.", path=str(path)),
-                                     tr("Perbaiki CSV sasaran (kolom code,name,eligible) atau hubungi "
-                                        "admin kecamatan."))
-            return None
         from kiosk.reports.tally_pdf import tally_pdf  # reportlab loads when a tally is made, not at start-up
         from kiosk.ui.pdf_printing import page_images
 
         self.tally = build_tally(self._store, date_from, date_to, self.officer_combo.currentData(),
-                                 self.stand_combo.currentData(), targets=targets)
+                                 self.stand_combo.currentData())
         self.pdf = tally_pdf(self.tally)
         self._show_pages(page_images(self.pdf, PREVIEW_DPI))
-        self.summary.setText(tr("{period}: {count} warga", period=period_id(date_from, date_to),
-                                count=self.tally.total))
+        self.summary.setText(tr("{period}: {visits} kunjungan dengan data, {citizens} warga, "
+                                "{left} tidak melanjutkan", period=period_id(date_from, date_to),
+                                visits=self.tally.total, citizens=self.tally.citizens_unique,
+                                left=self.tally.not_continued_total))
         self.banner.clear()
         self._set_outputs_enabled(True)
         return self.tally

@@ -1,5 +1,7 @@
 """Realistic demo records for Kecamatan Koto Tangah, sealed through the real store: valid NIKs,
-working contacts, stands in its 13 kelurahan, times within service hours and a synthetic portrait.
+working contacts, stands in its 13 kelurahan, times within service hours and a synthetic portrait;
+a few photos taken by hand (with the officer's reason) and some citizens who left without a record
+(with theirs), so the demo tally shows every section.
 
 The callers that make a demo folder (``kiosk demo-data``, ``kiosk --demo``) mark it with
 ``kiosk.demo_folder``; tests and benchmarks use these records in folders of their own."""
@@ -17,6 +19,7 @@ from kiosk.consent import consent_version
 from kiosk.contact import validate_email, validate_mobile
 from kiosk.nik import FEMALE_DAY_OFFSET, parse_nik
 from kiosk.officers import DEMO_PIN, Officer, Role
+from kiosk.outcomes import OFFICER_CAPTURE_REASONS, NotContinuedReason
 from kiosk.record import CitizenDraft, Consent, RecordSummary, Stand
 from kiosk.regions import Region, RegionTable
 from kiosk.store import Store
@@ -45,6 +48,12 @@ EMAIL_DOMAINS = ("gmail.com", "yahoo.co.id", "yahoo.com", "outlook.com")
 EMAIL_WEIGHTS = (8, 2, 1, 1)
 PORTRAIT_SIZE = (480, 640)  # width, height
 PORTRAIT_NOISE = 4.2  # sensor-like noise: brings JPEG quality 92 to about 60 KB at 480x640
+MANUAL_CAPTURE_SHARE = 0.06  # with the 5 % drawn with each record: about one photo in ten by hand
+NOT_CONTINUED_SHARE = 0.15  # about one visit in seven ends without a record
+# The field study: no smartphone and no email are the usual reasons; declining consent is rare.
+NOT_CONTINUED_WEIGHTS = {NotContinuedReason.NO_SMARTPHONE: 5, NotContinuedReason.NO_EMAIL: 4,
+                         NotContinuedReason.PHONE_NOT_SUPPORTED: 2, NotContinuedReason.WILL_COME_BACK: 2,
+                         NotContinuedReason.DECLINES_CONSENT: 1, NotContinuedReason.OTHER: 1}
 
 
 def make_demo_records(store: Store, count: int, days: int = 1, seed: int | None = None) -> list[RecordSummary]:
@@ -61,14 +70,31 @@ def make_demo_records(store: Store, count: int, days: int = 1, seed: int | None 
     stands = _stands_by_day(rng, regions, service_days)
     used_niks: set[str] = set()
     made = []
-    for when in _visit_times(rng, now, service_days, count):
+    # Outcomes draw from a random stream of their own, so a seed still gives the same records.
+    outcomes = random.Random(None if seed is None else f"outcomes:{seed}")
+    by_hand = _some(outcomes, count, MANUAL_CAPTURE_SHARE)
+    then_left = _some(outcomes, count, NOT_CONTINUED_SHARE)
+    for index, when in enumerate(_visit_times(rng, now, service_days, count)):
         draft = _demo_draft(rng, regions, when, used_niks)
+        if draft.capture_override or index in by_hand:
+            draft.capture_override = True
+            draft.capture_reason = outcomes.choice(OFFICER_CAPTURE_REASONS).value
         # A store whose clock reads the visit time, so created_at and local_date are the visit's.
         sealer = Store(store.database, store.keys, clock=lambda when=when: when)
         stand = rng.choices(stands[when.date()], weights=(3, 2, 2, 1))[0]
         made.append(sealer.seal(draft, rng.choice(servers).officer_id, stand))
-    log.info("sealed %d demo records over %d day(s)", len(made), days)
+        if index in then_left:  # the next citizen in line leaves without a record
+            reason = outcomes.choices(list(NOT_CONTINUED_WEIGHTS), weights=list(NOT_CONTINUED_WEIGHTS.values()))[0]
+            sealer.record_not_continued(reason, outcomes.choice(servers).officer_id, stand)
+    log.info("sealed %d demo records and %d visits without a record over %d day(s)",
+             len(made), len(then_left), days)
     return made
+
+
+def _some(rng: random.Random, count: int, share: float) -> set[int]:
+    """Which of ``count`` visits get an outcome: about ``share`` of them, at least one, so even a
+    six-record demo tally shows the section."""
+    return set(rng.sample(range(count), max(1, round(count * share)))) if count else set()
 
 
 def ensure_demo_officers(store: Store) -> list[Officer]:

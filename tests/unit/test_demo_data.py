@@ -122,3 +122,20 @@ def test_zero_records_is_fine_and_bad_arguments_are_not(store: Store) -> None:
     assert make_demo_records(store, 0) == []
     with pytest.raises(ValueError):
         make_demo_records(store, 5, days=0)
+
+
+def test_a_demo_tally_shows_citizens_who_left_and_photos_taken_by_hand(store: Store) -> None:
+    """Even a small demo has a visit without a record and a hand-taken photo, each with a reason
+    the officer could have picked, so the demo tally shows those sections filled in."""
+    from kiosk.outcomes import OFFICER_CAPTURE_REASONS, NotContinuedReason
+    from kiosk.reports.tally_data import build_tally
+
+    add_officer_row(store)
+    for count, seed in ((6, 7), (40, 5)):
+        made = make_demo_records(store, count, days=1, seed=seed)
+        tally = build_tally(store, NOW.date())
+        assert tally.not_continued and tally.manual_capture, (count, seed)
+        assert {code for code, _ in tally.not_continued} <= {r.value for r in NotContinuedReason}
+        assert {code for code, _ in tally.manual_capture} <= {r.value for r in OFFICER_CAPTURE_REASONS}
+        assert len(made) == count
+    assert 40 * 0.1 <= tally.not_continued_total <= 46 * 0.25

@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -49,6 +49,8 @@ _SUB = ParagraphStyle("sub", fontName="Helvetica", fontSize=11, leading=14, alig
 _H2 = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12.5, leading=16, spaceBefore=9, spaceAfter=4)
 _BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=13.5)
 _SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=9.5, leading=12)
+_HEAD = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=10.5, leading=12.5)
+_HEAD_RIGHT = ParagraphStyle("head_right", parent=_HEAD, alignment=TA_RIGHT)
 
 
 def _table(rows: list[list], widths: list[float], numeric_cols: tuple[int, ...] = (1,),
@@ -206,16 +208,18 @@ def _kelurahan_section(tally: Tally, width: float) -> list:
     none is entered, no percentage is invented."""
     n = number_id
     missing = tr("sasaran belum diisi")
-    rows = [[tr("Kelurahan"), tr("Warga dilayani"), tr("Tidak melanjutkan"), tr("Sasaran (wajib KTP)"),
-             tr("Capaian")]]
+    header = [Paragraph(text, style) for text, style in (
+        (tr("Kelurahan"), _HEAD), (tr("Warga dilayani"), _HEAD_RIGHT), (tr("Tidak melanjutkan"), _HEAD_RIGHT),
+        (tr("Sasaran (wajib KTP)"), _HEAD_RIGHT), (tr("Capaian"), _HEAD_RIGHT))]
+    rows = [header]
     for k in tally.per_kelurahan:
         target = [n(k.eligible), percent_id(k.served, k.eligible)] if k.target else [missing, "-"]
         rows.append([k.name, n(k.served), n(k.not_continued), *target])
-    rows.append([tr("Jumlah (kelurahan bersasaran)"), n(tally.served_in_targets), "",
+    rows.append([tr("Jumlah bersasaran"), n(tally.served_in_targets), "",
                  n(tally.eligible_total) if tally.eligible_total else missing,
                  percent_id(tally.served_in_targets, tally.eligible_total) if tally.eligible_total else "-"])
     story: list = [Paragraph(tr("6. Per kelurahan terhadap sasaran"), _H2),
-                   _table(rows, [width - 134 * mm, 26 * mm, 30 * mm, 44 * mm, 34 * mm],
+                   _table(rows, [width - 118 * mm, 24 * mm, 28 * mm, 40 * mm, 26 * mm],
                           numeric_cols=(1, 2, 3, 4), total_row=True)]
     sources = "; ".join(f"{source} ({date_id(day)})" for source, day in tally.target_sources)
     story.append(Paragraph(tr("Sumber sasaran: {sources}.", sources=sources) if sources else
@@ -227,23 +231,23 @@ def _outcome_sections(tally: Tally, width: float) -> list:
     """Why citizens left without a record (what sosialisasi is planned with) and why photos were
     taken by hand (where the camera or the light needs attention)."""
     n = number_id
-    story: list = [Paragraph(tr("7. Warga tidak melanjutkan menurut alasan"), _H2)]
     if tally.not_continued:
         rows = [[tr("Alasan"), tr("Jumlah")]]
         rows += [[_label(not_continued_label, NotContinuedReason, code), n(count)] for code, count in tally.not_continued]
         rows.append([tr("Jumlah"), n(tally.not_continued_total)])
-        story.append(_table(rows, [width - 40 * mm, 40 * mm], total_row=True))
+        left = _table(rows, [width - 40 * mm, 40 * mm], total_row=True)
     else:
-        story.append(Paragraph(tr("Tidak ada warga yang berhenti di tengah layanan pada periode ini."), _BODY))
-    story.append(Paragraph(tr("8. Foto diambil manual menurut alasan"), _H2))
+        left = Paragraph(tr("Tidak ada warga yang berhenti di tengah layanan pada periode ini."), _BODY)
     if tally.manual_capture:
         rows = [[tr("Alasan"), tr("Jumlah")]]
         rows += [[_label(manual_capture_label, ManualCaptureReason, code), n(count)]
                  for code, count in tally.manual_capture]
-        story.append(_table(rows, [width - 40 * mm, 40 * mm]))
+        by_hand = _table(rows, [width - 40 * mm, 40 * mm])
     else:
-        story.append(Paragraph(tr("Semua foto diambil otomatis oleh pemeriksaan wajah."), _BODY))
-    return story
+        by_hand = Paragraph(tr("Semua foto diambil otomatis oleh pemeriksaan wajah."), _BODY)
+    # each heading stays on the page of its table
+    return [KeepTogether([Paragraph(tr("7. Warga tidak melanjutkan menurut alasan"), _H2), left]),
+            KeepTogether([Paragraph(tr("8. Foto diambil manual menurut alasan"), _H2), by_hand])]
 
 
 def _label(words, kind, code: str) -> str:

@@ -168,7 +168,7 @@ def test_pdf_figures_masked_and_formatted(store: Store, tmp_path: Path) -> None:
     assert line_has(text, "Lubuk Buaya", "12", "0", "402", "3,0%")
     assert line_has(text, "Balai Gadang", "8", "0", "412", "1,9%")
     assert line_has(text, "Koto Pulai", "0", "0", "sasaran belum diisi", "-")
-    assert line_has(text, "Jumlah (kelurahan bersasaran)", "20", "814", "2,5%")
+    assert line_has(text, "Jumlah bersasaran", "20", "814", "2,5%")
     assert "Sumber sasaran: Data Dukcapil Kota Padang (31 Oktober 2026)." in text
     assert line_has(text, FOTO, "3", FOTO_REMEDY) and line_has(text, NIKR, "1", NIKR_REMEDY)
     assert line_has(text, "Disegel di kios ini", "20")

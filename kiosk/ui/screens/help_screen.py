@@ -76,6 +76,11 @@ def asked_now(probe: PrinterProbe) -> PrinterProbe:
     return lambda: printers
 
 
+def breakable_path(path: Path) -> str:
+    """``path`` with an invisible break after each separator, where a label may wrap it."""
+    return str(path).replace("/", "/\u200b").replace("\\", "\\\u200b")
+
+
 class HelpScreen(QWidget):
     home_requested = Signal()
     checks_finished = Signal()  # a run ended (all done, or stopped early); ``checks`` holds it
@@ -104,7 +109,8 @@ class HelpScreen(QWidget):
         self._lay_out()
 
     def _lay_out(self) -> None:
-        folder = QLabel(tr("Folder data: {path}", path=str(self.data_dir)))
+        folder = QLabel(tr("Folder data: {path}", path=breakable_path(self.data_dir)))
+        folder.setWordWrap(True)  # a long folder name wraps instead of widening the window
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
         top.addWidget(title(tr("Bantuan")), 1)

@@ -26,6 +26,8 @@ from kiosk.record import RecordState, Stand, state_label
 from kiosk.store import Store
 from kiosk.ui.screens.common import button, hint, title
 from kiosk.ui.widgets.banner import Banner
+from kiosk.ui.widgets.elided_label import ElidedLabel
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 
 ATTENTION_STATES = frozenset({RecordState.REJECTED, RecordState.QUARANTINED})  # the citizen must act
@@ -58,18 +60,18 @@ class HomeScreen(QWidget):
         self.serve_button = button(tr("Layani warga baru  (F2)"), primary=True)
         self.serve_button.clicked.connect(self.serve_requested)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.serve_requested.emit)
-        self.stand_button = button(tr("Ganti tempat"))
+        self.stand_button = button(tr("Ganti tempat"), name="secondary")
         self.stand_button.clicked.connect(self.stand_change_requested)
-        self.sign_out_button = button(tr("Keluar"))
+        self.sign_out_button = button(tr("Keluar"), name="secondary")
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         self.sync_button = button(tr("Sinkronkan"))
         self.sync_button.setToolTip(tr("Kirim data yang belum terkirim dan ambil hasil dari Dukcapil sekarang"))
         self.sync_button.clicked.connect(self.sync_requested)
-        self.supervisor_button = button(tr("Supervisor (F9)"))
+        self.supervisor_button = button(tr("Supervisor (F9)"), name="secondary")
         self.supervisor_button.setToolTip(tr("Rekap harian, akun petugas, pengaturan"))
         self.supervisor_button.clicked.connect(self.supervisor_requested)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self._supervisor_key)
-        self.help_button = button(tr("Bantuan (F1)"))
+        self.help_button = button(tr("Bantuan (F1)"), name="secondary")
         self.help_button.setToolTip(tr("Versi, folder data, kontak dukungan teknis, dan pemeriksaan kios"))
         self.help_button.clicked.connect(self.help_requested)
         QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.help_requested.emit)
@@ -82,12 +84,12 @@ class HomeScreen(QWidget):
         actions = QHBoxLayout()  # what the officer does all day, large
         actions.addWidget(self.serve_button, 2)
         actions.addWidget(self.sync_button, 1)
-        session = QHBoxLayout()  # what they do once or twice a day, smaller and to the right
-        session.addStretch(1)
+        # What they do once or twice a day, to the right; the row wraps on a narrow screen.
+        session = FlowLayout(align_right=True)
         for widget in (self.stand_button, self.supervisor_button, self.sign_out_button, self.help_button):
             session.addWidget(widget)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 20)
+        layout.setContentsMargins(32, 16, 32, 12)
         layout.addWidget(self.greeting)
         layout.addWidget(self.stand_label)
         layout.addLayout(actions)
@@ -104,20 +106,23 @@ class HomeScreen(QWidget):
         offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         question = QLabel(tr("Lanjutkan warga tadi?"))
         question.setStyleSheet("font-weight: 700;")
-        self.resume_detail = QLabel()
-        self.resume_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.resume_detail = ElidedLabel()  # one line: after a fault the banner above needs the room
         self.resume_button = button(tr("Lanjutkan"), primary=True)
+        self.resume_button.setProperty("compact", True)
         self.resume_button.clicked.connect(self.resume_requested)
         self.discard_button = button(tr("Buang data warga tadi"), name="danger")
+        self.discard_button.setProperty("compact", True)
         self.discard_button.clicked.connect(self.discard_requested)
-        text = QVBoxLayout()
+        buttons = FlowLayout()
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.discard_button)
+        text = QHBoxLayout()  # one line where it fits: a small screen has no height to spare
         text.addWidget(question)
-        text.addWidget(self.resume_detail)
-        row = QHBoxLayout(offer)
-        row.setContentsMargins(16, 10, 16, 10)
-        row.addLayout(text, 1)
-        row.addWidget(self.resume_button)
-        row.addWidget(self.discard_button)
+        text.addWidget(self.resume_detail, 1)
+        column = QVBoxLayout(offer)
+        column.setContentsMargins(16, 8, 16, 8)
+        column.addLayout(text)
+        column.addLayout(buttons)
         offer.hide()
         return offer
 
@@ -168,6 +173,10 @@ class HomeScreen(QWidget):
     def show_sync_result(self, kind: str, message: str, next_step: str = "") -> None:
         self.sync_banner.show_message(kind, message, next_step)
 
+    def main_action(self) -> QWidget:
+        """Enter resumes the citizen kept after a fault, else serves a new one."""
+        return self.resume_button if self.resume_offer.isVisibleTo(self) else self.serve_button
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        (self.resume_button if self.resume_offer.isVisibleTo(self) else self.serve_button).setFocus()
+        self.main_action().setFocus()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QTableWidget,
@@ -24,6 +23,7 @@ from kiosk.officers import Officer, Role
 from kiosk.store import Store
 from kiosk.ui.screens.common import button, pin_field
 from kiosk.ui.widgets.banner import Banner
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 
 def role_label(role: Role) -> str:
@@ -64,7 +64,7 @@ class OfficersPanel(QWidget):
         self.add_button.clicked.connect(lambda: self.add_officer())
         self.banner = Banner()
 
-        selected = QHBoxLayout()
+        selected = FlowLayout()  # wraps on a narrow screen rather than squeezing the buttons
         selected.addWidget(self.toggle_button)
         selected.addWidget(self.new_pin_field)
         selected.addWidget(self.reset_pin_button)
@@ -77,16 +77,14 @@ class OfficersPanel(QWidget):
         form.addRow("", self.add_button)
         adding = QGroupBox(tr("Akun baru"))
         adding.setLayout(form)
-        left = QVBoxLayout()
-        left.addWidget(self.table, 1)
-        left.addLayout(selected)
-        right = QVBoxLayout()
-        right.addWidget(adding)
-        right.addWidget(self.banner)
-        right.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        # One column: the list, what to do with the one chosen, the result, then a new account.
+        # Side by side they needed 1300 px; the desk scrolls down, never sideways.
+        self.table.setMinimumHeight(220)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(selected)
+        layout.addWidget(self.banner)
+        layout.addWidget(adding)
 
     def refresh(self, supervisor_id: int) -> None:
         self.supervisor_id = supervisor_id

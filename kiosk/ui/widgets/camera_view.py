@@ -12,7 +12,7 @@ class CameraView(QLabel):
         super().__init__(parent)
         self.setObjectName("cameraView")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(480, 360)
+        self.setMinimumSize(320, 240)  # grows with the window; this much still fits 1024x768 at 125 %
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setWordWrap(True)
         self.frames_shown = 0

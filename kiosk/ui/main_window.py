@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from kiosk.disk_guard import check_room_for_new_record
 from kiosk.errors import KioskError
@@ -21,8 +21,10 @@ from kiosk.ui.screens.sign_in_screen import SignInScreen
 from kiosk.ui.screens.stand_screen import StandScreen
 from kiosk.ui.screens.supervisor_screen import SupervisorScreen
 from kiosk.ui.sync_status import manual_sync_message, show_sync_outcome
+from kiosk.ui.dialog_focus import DialogFocus
 from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.sync_worker import SyncOutcome, SyncService
+from kiosk.ui.widgets.current_page_stack import CurrentPageStack
 from kiosk.ui.widgets.status_bar import KioskStatusBar
 
 
@@ -41,6 +43,7 @@ class MainWindow(QMainWindow):
         self.crash_guard = None  # set by the composition root (kiosk/ui/app.py)
         self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
         self.idle_watch.idle.connect(self.lock)
+        self.dialog_focus = DialogFocus(self, self.main_action)
         self.setWindowTitle(tr("Kios IKD") + (" \u2014 " + tr("MODE DEMO") if demo_pin else ""))
         self._store = store
         self.officer: Officer | None = None
@@ -55,7 +58,7 @@ class MainWindow(QMainWindow):
         self.flow_screen.saved.paper = self.settings.slip_paper
         self.supervisor_screen = SupervisorScreen(store)
         self.help_screen = HelpScreen(store.database.path.parent)
-        self.pages = QStackedWidget()
+        self.pages = CurrentPageStack()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,
                      self.flow_screen, self.supervisor_screen, self.help_screen):
             self.pages.addWidget(page)
@@ -144,6 +147,18 @@ class MainWindow(QMainWindow):
         self.status.set_officer("")
         self.sign_in_screen.show_locked(self._locked[0].officer_id, self.settings.idle_lock_minutes)
         self.pages.setCurrentWidget(self.sign_in_screen)
+
+    def main_action(self) -> QWidget | None:
+        """Where the keyboard goes after a dialog closes: the big button (or the field) of the
+        screen showing; None on the supervisor's desk, where the button that opened it is right."""
+        page = self.pages.currentWidget()
+        if page is self.flow_screen:
+            return self.flow_screen.next_button  # Lanjut, Simpan, Warga berikutnya
+        if page is self.home_screen:
+            return self.home_screen.main_action()
+        return {self.sign_in_screen: self.sign_in_screen.pin_field, self.stand_screen: self.stand_screen.place_field,
+                self.setup_screen: self.setup_screen.name_field,
+                self.help_screen: self.help_screen.check_button}.get(page)
 
     def is_locked(self) -> bool:
         return self._locked is not None
@@ -320,6 +335,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.idle_watch.close()
+        self.dialog_focus.close()
         self.flow_screen.stop_camera()
         self.help_screen.shutdown()
         if self._sync is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
@@ -14,6 +16,7 @@ from kiosk.ui.widgets.banner import Banner
 
 DEFAULT_KECAMATAN = "13.71.11"  # Koto Tangah, the first place the kiosk serves
 MAX_PLACE_NAME = 80
+LONG_NUMBER = re.compile(r"\d{8,}")  # a place name has no run of 8 digits; a NIK has 16
 
 
 class StandScreen(QWidget):
@@ -58,6 +61,14 @@ class StandScreen(QWidget):
         if len(place) < 3:
             self.banner.show_message("error", tr("Nama tempat layanan belum diisi."),
                                      tr("Tulis nama tempat, mis. \u201cKantor Lurah Lubuk Buaya\u201d."))
+            self.place_field.setFocus()
+            return
+        if LONG_NUMBER.search(place):  # a NIK typed or scanned into the wrong field
+            self.banner.show_message(
+                "error", tr("Nama tempat layanan berisi deretan angka, seperti NIK atau nomor telepon."),
+                tr("Hapus angkanya dan tulis nama tempat, mis. \u201cKantor Lurah Lubuk Buaya\u201d. NIK warga "
+                   "diisi nanti, setelah menekan \u201cLayani warga baru\u201d."))
+            self.place_field.selectAll()  # the next keystrokes replace it
             self.place_field.setFocus()
             return
         stand = Stand(place, self.kelurahan_box.currentData(), self.kelurahan_box.currentText())

@@ -161,10 +161,12 @@ def _isolated(names: tuple[str, ...], step: Callable[[], Check | tuple[Check, ..
         found = step()
     except Exception as exc:  # noqa: BLE001 - one broken check must never hide the others
         # The type only: an exception's text or traceback could carry what the check was reading.
+        # It goes in the report for support; the officer reads words, not an exception's name.
         log.warning("doctor: the %s check failed with %s", "/".join(names), type(exc).__name__)
         return tuple(Check(name, Status.PROBLEM,
-                           tr("Pemeriksaan ini gagal karena galat tak terduga ({kind}).", kind=type(exc).__name__),
-                           tr("Sebutkan nama galat itu ke dukungan teknis kecamatan."),
+                           tr("Pemeriksaan ini tidak bisa diselesaikan karena kesalahan di dalam aplikasi kios."),
+                           tr("Kirim laporan pemeriksaan (tombol \u201cSalin laporan\u201d di layar Bantuan) ke "
+                              "dukungan teknis kecamatan; kode kesalahannya tercatat di laporan itu."),
                            {"error": type(exc).__name__}) for name in names)
     return found if isinstance(found, tuple) else (found,)
 
@@ -460,7 +462,7 @@ def check_models(models: Path | None = None) -> Check:
         return _models_unavailable(exc, folder)
     except (OSError, cv2.error) as exc:
         return Check("models", Status.PROBLEM,
-                     tr("Model wajah tidak bisa dimuat ({kind}).", kind=type(exc).__name__),
+                     tr("Model wajah tidak bisa dimuat."),
                      models_next_step(reinstall=True), {"folder": str(folder), "error": type(exc).__name__})
     took = round((time.perf_counter() - started) * 1000)
     details = {"folder": str(folder), "milliseconds": took, "faces_in_sample": faces, "engines": analyzer.engines}

@@ -131,3 +131,28 @@ def test_closing_the_window_while_checking_waits_for_the_worker(make_desk, threa
     assert not screen.is_checking()
     workers = [thread for thread in threads if isinstance(thread, DoctorThread)]
     assert len(workers) == 1  # and the conftest guard checks that it no longer runs
+
+
+def test_a_check_that_breaks_says_so_in_officer_words_and_the_report_keeps_the_code(make_desk, qtbot) -> None:
+    desk = at_help(make_desk)
+    screen = desk.window.help_screen
+    screen.open_camera = camera_zero()
+
+    def broken_probe() -> Printers:  # the bug a fresh install once had, in the printer's place
+        raise AttributeError("module 'cv2.dnn' has no attribute 'ENGINE_CLASSIC'")
+
+    screen.printer_probe = broken_probe
+    with qtbot.waitSignal(screen.checks_finished, timeout=CHECK_WAIT_MS):
+        desk.press(Qt.Key.Key_Space)
+    status, finding, next_step = rows(screen)["Printer"]
+    assert status == "MASALAH"
+    assert finding == "Pemeriksaan ini tidak bisa diselesaikan karena kesalahan di dalam aplikasi kios."
+    assert "Salin laporan" in next_step and "dukungan teknis" in next_step
+    table = screen.table
+    on_screen = [table.item(row, column).text() for row in range(table.rowCount()) for column in range(4)]
+    on_screen += [label.text() for label in screen.findChildren(QLabel)]
+    assert not [text for text in on_screen if "Error" in text or "cv2" in text]
+    screen.copy_button.click()
+    copied = json.loads(QGuiApplication.clipboard().text())
+    printer = next(check for check in copied["checks"] if check["title"] == "Printer")
+    assert printer["details"]["error"] == "AttributeError"  # what support needs

@@ -1,4 +1,4 @@
-"""The supervisor's desk: tallies, officer accounts, settings and record decisions. Only a
+"""The supervisor's desk: tallies, record decisions and reprints, targets, officer accounts and settings. Only a
 signed-in supervisor reaches it (the home screen hides the button; the main window checks again)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kiosk.ui.screens.officers_panel import OfficersPanel
 from kiosk.ui.screens.records_panel import RecordsPanel
 from kiosk.ui.screens.settings_panel import SettingsPanel
 from kiosk.ui.screens.tally_panel import TallyPanel
+from kiosk.ui.screens.targets_panel import TargetsPanel
 
 
 class SupervisorScreen(QWidget):
@@ -29,10 +30,12 @@ class SupervisorScreen(QWidget):
         self.officers_panel = OfficersPanel(store)
         self.settings_panel = SettingsPanel(store, store.database.path.parent)
         self.records_panel = RecordsPanel(store)
+        self.targets_panel = TargetsPanel(store)
         self.tabs = QTabWidget()
         self._pages: dict[QWidget, QScrollArea] = {}
         for panel, label in ((self.tally_panel, tr("Rekap harian")),
-                             (self.records_panel, tr("Data belum terkirim")),
+                             (self.records_panel, tr("Antrean data")),
+                             (self.targets_panel, tr("Sasaran")),
                              (self.officers_panel, tr("Akun petugas")),
                              (self.settings_panel, tr("Pengaturan"))):
             self._pages[panel] = self._scrolling(panel)
@@ -68,5 +71,6 @@ class SupervisorScreen(QWidget):
         self.tally_panel.refresh(officer.officer_id)
         self.officers_panel.refresh(officer.officer_id)
         self.records_panel.refresh(officer.officer_id)
+        self.targets_panel.refresh(officer.officer_id)
         self.settings_panel.show_settings(settings, officer.officer_id)
         self.tabs.setCurrentIndex(0)

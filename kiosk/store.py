@@ -75,6 +75,14 @@ class NotContinuedVisit:
     reason: str  # a NotContinuedReason value (or a newer kiosk's code)
 
 
+@dataclass(frozen=True)
+class RecordOutcome:
+    final_status: str | None  # processed / rejected / erased, once final
+    reason_code: str | None  # e.g. the EraseReason of an erased record
+    capture_reason: str | None  # a ManualCaptureReason value; None: the quality gate took the photo
+    activation_later: bool  # saved without the QR scanned: the citizen activates with the email code
+
+
 # Settings the kiosk writes for itself: not audited as a settings change.
 _BOOKKEEPING_SETTINGS = frozenset({RECEIPTS_CURSOR, LAST_PASS, CLOCK_OFFSET})
 
@@ -272,6 +280,21 @@ class Store:
         row = self.database.execute(
             f"SELECT {_SUMMARY_COLUMNS} FROM records WHERE slip_no = ?", (slip_no,)).fetchone()
         return self._summary(row) if row else None
+
+    def records_in_states(self, states: frozenset[RecordState]) -> list[RecordSummary]:
+        """Records in these states on any day, in sealing order (the ones still waiting for a decision)."""
+        marks = ", ".join("?" for _ in states)
+        rows = self.database.execute(
+            f"SELECT {_SUMMARY_COLUMNS} FROM records WHERE state IN ({marks}) ORDER BY device_seq",
+            tuple(s.value for s in states)).fetchall()
+        return [self._summary(row) for row in rows]
+
+    def outcome_of(self, record_id: str) -> RecordOutcome | None:
+        """How a record ended up, as codes, for the queue's "Hasil" column."""
+        row = self.database.execute(
+            "SELECT final_status, reason_code, capture_reason, activation_later FROM records WHERE record_id = ?",
+            (record_id,)).fetchone()
+        return RecordOutcome(row[0], row[1], row[2], bool(row[3])) if row else None
 
     def count_in_states(self, states: frozenset[RecordState]) -> int:
         marks = ", ".join("?" for _ in states)

@@ -5,12 +5,14 @@ server cannot be erased, and a quarantined record goes back to the queue."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from kiosk.audit import AuditEvent
-from kiosk.record import RecordState
+from kiosk.record import CitizenDraft, Consent, RecordState
 from kiosk.reports.tally_data import build_tally
+from kiosk.store import Store
 
 NIK = "1371115708900001"
 
@@ -34,6 +36,7 @@ def test_supervisor_erases_an_unsent_record_on_request(serving) -> None:
     panel = records_panel(desk)
     assert panel.table.rowCount() == 1
     assert panel.table.item(0, 2).text() == record.nik_masked != NIK  # masked only
+    assert panel.table.item(0, 1).text() == f"{record.slip_no} (slip)"  # no receipt from the server yet
 
     asked: list[str] = []
     panel.confirm = lambda question: asked.append(question) or False  # the supervisor says no first
@@ -45,7 +48,10 @@ def test_supervisor_erases_an_unsent_record_on_request(serving) -> None:
     panel.confirm = lambda question: True
     desk.qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
     assert panel.banner.kind() == "success", panel.banner.message_text()
-    assert panel.table.rowCount() == 0
+    # still listed (today's), as erased, and nothing more can be done with it
+    assert [panel.table.item(0, c).text() for c in (3, 4)] == ["Data dihapus", "Dihapus: Permintaan warga"]
+    panel.select(record.record_id)
+    assert not (panel.erase_button.isEnabled() or panel.reprint_button.isEnabled())
     assert photo_count(desk.store, record.record_id) == 0
     assert desk.store.get(record.record_id).state is RecordState.PURGED
     assert desk.store.find_by_nik(NIK) == []
@@ -85,3 +91,43 @@ def test_a_quarantined_record_goes_back_to_the_queue(serving) -> None:
     assert due is not None and strikes == 0  # the uploader takes it on its next pass
     released = [e for e in desk.store.audit.entries(limit=100) if e.event == AuditEvent.RECORD_RELEASED.value]
     assert released and released[0].subject == record.record_id
+
+
+def test_queue_rows_tell_visits_apart_and_a_slip_is_printed_again(serving, tmp_path) -> None:
+    """Two visits of the same citizen look alike by masked NIK; the rows differ by time, number,
+    state and outcome. The lost slip of the first one is printed again from its row, audited."""
+    import subprocess
+
+    from kiosk.ui.slip_printer import pdf_printer
+
+    desk = serving
+    first = desk.serve_citizen(NIK, "siti.rahma@example.com", "081234567890")
+    desk.flow.finish()
+    desk.store.database.execute(
+        "UPDATE records SET state = 'processed', final_status = 'processed', receipt_no = 'KTA-2026-000123' "
+        "WHERE record_id = ?", (first.record_id,))
+    later = dt.datetime.fromisoformat(first.created_at).astimezone() + dt.timedelta(minutes=7)
+    photo = (Path(__file__).parents[1] / "data" / "faces" / "obama.jpg").read_bytes()
+    came_back = CitizenDraft(nik=NIK, email="siti.rahma@example.com", phone="+6281234567890",
+                             consent=Consent("PDP-2026-1", later), photo_jpeg=photo, capture_override=True,
+                             capture_reason="head_covering")
+    stand = desk.store.stand_for(later.date())
+    second = Store(desk.store.database, desk.store.keys, clock=lambda: later).seal(came_back, first.officer_id, stand)
+    panel = records_panel(desk)
+    rows = [[panel.table.item(r, c).text() for c in range(5)] for r in range(panel.table.rowCount())]
+    assert [row[1:] for row in rows] == [
+        [f"{second.slip_no} (slip)", second.nik_masked, "Menunggu kirim",
+         "Foto manual: Penutup kepala karena agama menutupi garis wajah"],
+        ["KTA-2026-000123", first.nik_masked, "Aktif", "IKD aktif; Foto manual"]]  # newest first; F3 at the desk
+    assert rows[0][0] != rows[1][0] and all(len(row[0]) == 5 for row in rows)  # HH:MM, today
+
+    panel.select(first.record_id)
+    assert panel.reprint_button.isEnabled() and not panel.erase_button.isEnabled()
+    printed = tmp_path / "ulang.pdf"
+    assert panel.reprint_selected(pdf_printer(str(printed)))
+    assert panel.banner.kind() == "success" and first.slip_no in panel.banner.message_text()
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
+    assert first.slip_no in text and NIK not in text
+    reprints = [e for e in desk.store.audit.entries(limit=50) if e.event == AuditEvent.RECORD_PRINTED.value
+                and e.details == {"reprint": True}]
+    assert [e.subject for e in reprints] == [first.record_id]

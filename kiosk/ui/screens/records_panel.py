@@ -1,13 +1,14 @@
-"""Records that still need a supervisor's decision: not yet sent (a citizen may ask for their
-data to be erased, or it was a mistake) and quarantined ones (send again, or erase). Only masked
-NIKs are shown; every decision is audited with a reason code, never free text."""
+"""The supervisor's queue of records: today's, and older ones that still need a decision. Each row
+shows the time, the receipt number (the slip number until the server gives one), the state and the
+outcome. A citizen's slip can be printed again; an unsent record can be erased (at the citizen's
+request, or a mistake) and a quarantined one sent again. Only masked NIKs are shown; every action is
+audited with a reason code, never free text."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QTableWidget,
@@ -16,13 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import datetime as dt
+
 from kiosk.damaged_records import shown_nik
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
+from kiosk.outcomes import ManualCaptureReason, manual_capture_label
 from kiosk.record import RecordState, RecordSummary, state_label
-from kiosk.store import EraseReason, Store
+from kiosk.store import EraseReason, RecordOutcome, Store
 from kiosk.ui.screens.common import button, hint
+from kiosk.ui.slip_printer import PrintError, default_printer, print_slip
 from kiosk.ui.widgets.banner import Banner
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 DECIDED_HERE = (RecordState.QUEUED, RecordState.QUARANTINED)
 
@@ -33,20 +39,49 @@ def reason_label(reason: EraseReason) -> str:
             EraseReason.WRONG_PERSON: tr("Salah orang / salah data")}[reason]
 
 
+def outcome_text(record: RecordSummary, outcome: RecordOutcome | None) -> str:
+    """The "Hasil" cell: what became of this visit, in the officer's words."""
+    parts = []
+    if record.state is RecordState.PROCESSED or (outcome and outcome.final_status == "processed"):
+        parts.append(tr("IKD aktif"))
+    elif outcome and outcome.final_status == "erased":
+        reason = outcome.reason_code
+        parts.append(tr("Dihapus: {reason}", reason=reason_label(EraseReason(reason)))
+                     if reason in {r.value for r in EraseReason} else tr("Dihapus"))
+    elif record.status_reason:
+        parts.append(record.status_reason)
+    elif outcome and outcome.activation_later:
+        parts.append(tr("Aktivasi nanti (kode lewat email)"))
+    if outcome and outcome.capture_reason and outcome.final_status != "erased":
+        try:
+            parts.append(tr("Foto manual: {reason}",
+                            reason=manual_capture_label(ManualCaptureReason(outcome.capture_reason))))
+        except ValueError:
+            parts.append(tr("Foto manual"))
+    return "; ".join(parts) or "-"
+
+
+def _time_text(record: RecordSummary, today: dt.date) -> str:
+    created = dt.datetime.fromisoformat(record.created_at).astimezone()
+    return f"{created:%H:%M}" if record.local_date == today.isoformat() else f"{record.local_date} {created:%H:%M}"
+
+
 class RecordsPanel(QWidget):
     def __init__(self, store: Store, parent=None) -> None:
         super().__init__(parent)
         self._store = store
         self.supervisor_id: int | None = None
         self.confirm = self._ask  # replaced in tests by an answer
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([tr("No."), tr("Tanggal"), tr("NIK"), tr("No. tanda terima"),
-                                              tr("Status"), tr("Alasan")])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([tr("Waktu"), tr("No. tanda terima / slip"), tr("NIK"),
+                                              tr("Status"), tr("Hasil")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the outcome: the longest text
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reason_box = QComboBox()
         for reason in EraseReason:
@@ -55,14 +90,15 @@ class RecordsPanel(QWidget):
         self.erase_button.clicked.connect(lambda: self.erase_selected())
         self.resend_button = button(tr("Kirim ulang"))
         self.resend_button.clicked.connect(lambda: self.resend_selected())
+        self.reprint_button = button(tr("Cetak ulang slip"))
+        self.reprint_button.clicked.connect(lambda: self.reprint_selected())
         self.banner = Banner()
-        actions = QHBoxLayout()
-        actions.addWidget(self.reason_box, 2)
-        actions.addWidget(self.erase_button, 1)
-        actions.addWidget(self.resend_button, 1)
+        actions = FlowLayout()  # wraps on a narrow screen rather than pushing a button out of sight
+        for each in (self.reprint_button, self.reason_box, self.erase_button, self.resend_button):
+            actions.addWidget(each)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint(tr("Data yang belum terkirim dan data yang dikarantina. Data yang sudah "
-                                 "diterima server hanya bisa dihapus oleh Disdukcapil.")))
+        layout.addWidget(hint(tr("Data hari ini dan data lama yang belum terkirim atau dikarantina, yang terbaru "
+                                 "di atas. Data yang sudah diterima server hanya bisa dihapus oleh Disdukcapil.")))
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.banner)
@@ -74,13 +110,20 @@ class RecordsPanel(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        self._records = [r for r in self._store.records() if r.state in DECIDED_HERE]
+        today = self._store.clock().date()
+        shown = {r.record_id: r for r in self._store.records_in_states(frozenset(DECIDED_HERE))}
+        shown |= {r.record_id: r for r in self._store.records(today)}
+        self._records = sorted(shown.values(), key=lambda r: r.device_seq, reverse=True)
         self.table.setRowCount(len(self._records))
         for row, record in enumerate(self._records):
-            cells = (str(record.device_seq), record.local_date, shown_nik(record.nik_masked), record.slip_no,
-                     state_label(record.state), record.status_reason or "")
+            number = record.receipt_no or tr("{slip} (slip)", slip=record.slip_no)
+            cells = (_time_text(record, today), number, shown_nik(record.nik_masked), state_label(record.state),
+                     outcome_text(record, self._store.outcome_of(record.record_id)))
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if record.remedy:
+                    item.setToolTip(record.remedy)  # Dukcapil's remedy for a rejection, to read out
+                self.table.setItem(row, column, item)
         self._update_buttons()
 
     def select(self, record_id: str) -> None:
@@ -94,8 +137,9 @@ class RecordsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         record = self.selected()
-        self.erase_button.setEnabled(record is not None)
+        self.erase_button.setEnabled(record is not None and record.state in DECIDED_HERE)
         self.resend_button.setEnabled(record is not None and record.state is RecordState.QUARANTINED)
+        self.reprint_button.setEnabled(record is not None and record.state is not RecordState.PURGED)
 
     def _ask(self, question: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Hapus data warga"), question, parent=self)
@@ -134,4 +178,20 @@ class RecordsPanel(QWidget):
         self.banner.show_message("success", tr("Data {slip} masuk antrean kirim lagi.", slip=record.slip_no),
                                  tr("Tekan Sinkronkan di beranda atau tunggu sinkron otomatis."))
         self._fill()
+        return True
+
+    def reprint_selected(self, printer=None) -> bool:
+        """Print the selected citizen's slip again (lost or smudged), on ``printer`` or the default one.
+        Audited as a reprint. The slip holds no NIK, email or phone."""
+        record = self.selected()
+        if record is None or record.state is RecordState.PURGED:
+            return False
+        try:
+            print_slip(record, printer if printer is not None else default_printer())
+        except PrintError as error:
+            self.banner.show_error(error)
+            return False
+        self._store.note_printed(record.record_id, self.supervisor_id, reprint=True)
+        self.banner.show_message("success", tr("Slip {slip} dicetak ulang.", slip=record.slip_no),
+                                 tr("Serahkan slip kepada warga. Cetak ulang tercatat di log audit."))
         return True

@@ -116,7 +116,7 @@ class RecordsPanel(QWidget):
         self._records = sorted(shown.values(), key=lambda r: r.device_seq, reverse=True)
         self.table.setRowCount(len(self._records))
         for row, record in enumerate(self._records):
-            number = record.receipt_no or tr("{slip} (slip)", slip=record.slip_no)
+            number = record.receipt_no or tr("{slip} (no. slip)", slip=record.slip_no)
             cells = (_time_text(record, today), number, shown_nik(record.nik_masked), state_label(record.state),
                      outcome_text(record, self._store.outcome_of(record.record_id)))
             for column, text in enumerate(cells):

@@ -36,7 +36,7 @@ def summary() -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=tr("Satu objek JSON per baris, untuk skrip."))
     parser.add_argument("--reader", choices=READERS, default="zxing",
-                        help=tr("Pembaca QR: zxing (bawaan) atau pyzbar (perlu libzbar0)."))
+                        help=tr("Pembaca QR: zxing (utama, bawaan) atau pyzbar (cadangan, perlu libzbar0)."))
     parser.add_argument("images", nargs="+", type=Path, metavar=tr("GAMBAR"),
                         help=tr("Berkas gambar (PNG, JPEG, ...) atau tangkapan layar yang dibaca."))
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-import cv2
 import numpy as np
-import zxingcpp
 
+from kiosk.camera.qr_scan import QrHint, QrScan
+from kiosk.camera.qr_zxing import ZxingQrReader, grey_image, unique
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 
 READER_NAMES = ("zxing", "pyzbar")
+__all__ = ["READER_NAMES", "ConfirmedCodeFilter", "PyzbarQrReader", "QrHint", "QrReader", "QrScan", "grey_image",
+           "ZxingQrReader", "make_qr_reader", "pyzbar_available"]
 
 
 class QrReader(Protocol):
@@ -24,53 +26,9 @@ class QrReader(Protocol):
         """Texts of the QR codes visible in a BGR (or grey) frame, without duplicates."""
         ...
 
-
-def _unique(texts: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(texts))
-
-
-class ZxingQrReader:
-    """The default decoder: fast, and reads dark-mode (light on dark) codes too.
-
-    Frames of 720 lines and more are read in two passes. The first reads a copy halved (twice for
-    4K) while it keeps at least ``first_pass_min_lines`` lines: most codes held up to a webcam are
-    read there, several times faster than at full size, and averaging away sensor noise makes dim
-    frames much cheaper. Only if that finds nothing is the full-size frame read (without zxing-cpp's
-    own smaller layers, already covered), so small, blurred or washed-out codes are read as before.
-    A frame with two codes of very different sizes may report only the larger one. Grey frames are
-    made with OpenCV, faster than zxing-cpp's own conversion. ``first_pass_min_lines=None`` reads
-    every frame at full size only.
-    """
-
-    def __init__(self, try_invert: bool = True, first_pass_min_lines: int | None = 360) -> None:
-        self._try_invert = try_invert
-        self._first_pass_min_lines = first_pass_min_lines
-
-    def decode(self, frame_bgr: np.ndarray) -> list[str]:
-        grey = _grey(frame_bgr)
-        height, width = grey.shape[:2]
-        factor = 1
-        while self._first_pass_min_lines and min(height, width) // (2 * factor) >= self._first_pass_min_lines:
-            factor *= 2
-        if factor == 1:  # a small frame: one pass, as zxing-cpp does it
-            return self._read(grey, try_downscale=True)
-        small = cv2.resize(grey, (width // factor, height // factor), interpolation=cv2.INTER_AREA)
-        return self._read(small, try_downscale=True) or self._read(grey, try_downscale=False)
-
-    def _read(self, grey: np.ndarray, try_downscale: bool) -> list[str]:
-        barcodes = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode,
-                                          try_invert=self._try_invert, try_downscale=try_downscale)
-        return _unique(barcode.text for barcode in barcodes if barcode.valid)
-
-
-def _grey(frame: np.ndarray) -> np.ndarray:
-    """A contiguous 8-bit grey image (zxing-cpp needs a contiguous buffer; views are not)."""
-    image = np.ascontiguousarray(frame)
-    if image.ndim == 3 and image.shape[2] == 3:
-        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    if image.ndim == 3 and image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
-    return image
+    def scan(self, frame_bgr: np.ndarray) -> QrScan:
+        """The same texts, and a hint when a code was seen but not read."""
+        ...
 
 
 class PyzbarQrReader:
@@ -85,16 +43,20 @@ class PyzbarQrReader:
         self._try_invert = try_invert
 
     def decode(self, frame_bgr: np.ndarray) -> list[str]:
-        grey = frame_bgr if frame_bgr.ndim == 2 else cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
+        return self.scan(frame_bgr).texts
+
+    def scan(self, frame_bgr: np.ndarray) -> QrScan:
+        """zbar does not report codes it saw but could not read: never a hint."""
+        grey = grey_image(frame_bgr)
         texts = self._decode_grey(grey)
         if not texts and self._try_invert:
-            texts = self._decode_grey(cv2.bitwise_not(grey))
-        return texts
+            texts = self._decode_grey(255 - grey)
+        return QrScan(texts)
 
     def _decode_grey(self, grey: np.ndarray) -> list[str]:
         symbols = [self._pyzbar.ZBarSymbol.QRCODE]
-        found = self._pyzbar.decode(np.ascontiguousarray(grey), symbols=symbols)
-        return _unique(item.data.decode("utf-8", errors="replace") for item in found)
+        found = self._pyzbar.decode(grey, symbols=symbols)
+        return unique(item.data.decode("utf-8", errors="replace") for item in found)
 
 
 def _import_pyzbar() -> Any:
@@ -103,10 +65,20 @@ def _import_pyzbar() -> Any:
         from pyzbar import pyzbar
     except (ImportError, OSError) as exc:  # pyzbar raises ImportError when libzbar is missing
         raise KioskError(
-            tr("Pembaca QR pyzbar tidak tersedia di komputer ini."),
-            tr("Pasang paket pyzbar dan pustaka libzbar0, atau pilih pembaca QR 'zxing' di pengaturan."),
+            tr("Pembaca QR cadangan (zbar) tidak tersedia di komputer ini."),
+            tr("Pilih \"Pembaca QR utama\" di Pengaturan, atau minta teknisi memasang libzbar0 "
+               "(scripts/setup.sh memasangnya)."),
         ) from exc
     return pyzbar
+
+
+def pyzbar_available() -> bool:
+    """Whether the second reader loads here (pyzbar installed and libzbar found)."""
+    try:
+        _import_pyzbar()
+    except KioskError:
+        return False
+    return True
 
 
 def make_qr_reader(name: str = "zxing") -> QrReader:
@@ -116,8 +88,8 @@ def make_qr_reader(name: str = "zxing") -> QrReader:
     if name == "pyzbar":
         return PyzbarQrReader()
     raise KioskError(
-        tr("Pembaca QR '{name}' tidak dikenal.", name=name),
-        tr("Pilih 'zxing' atau 'pyzbar' di pengaturan."),
+        tr("Pilihan pembaca QR '{name}' tidak dikenal.", name=name),
+        tr("Pilih pembaca QR di Pengaturan, lalu simpan."),
     )
 
 
@@ -139,7 +111,7 @@ class ConfirmedCodeFilter:
 
     def feed(self, codes: Iterable[str]) -> list[str]:
         """Texts decoded from one frame in; texts confirmed by this frame out (usually none)."""
-        seen = _unique(codes)
+        seen = unique(codes)
         self._streaks = {code: self._streaks.get(code, 0) + 1 for code in seen}
         self._age_absent_codes(seen)
         confirmed = []

@@ -130,7 +130,7 @@ def test_reader_choice(images: dict[str, Path]) -> None:
     try:
         import pyzbar.pyzbar  # noqa: F401
     except (ImportError, OSError):
-        assert done.returncode == 2 and "Galat: Pembaca QR pyzbar tidak tersedia" in done.stderr
+        assert done.returncode == 2 and "Galat: Pembaca QR cadangan (zbar) tidak tersedia" in done.stderr
         assert done.stdout == ""
     else:
         assert done.returncode == 0 and json_lines(done)[0]["codes"] == [NIK_JSON]

@@ -26,6 +26,7 @@ from kiosk.outcomes import ManualCaptureReason, manual_capture_label
 from kiosk.record import RecordState, RecordSummary, state_label
 from kiosk.store import EraseReason, RecordOutcome, Store
 from kiosk.ui.screens.common import button, hint
+from kiosk.ui.screens.home_screen import plain_tooltip  # a gateway's reason must not become markup
 from kiosk.ui.slip_printer import PrintError, default_printer, print_slip
 from kiosk.ui.widgets.banner import Banner
 from kiosk.ui.widgets.flow_layout import FlowLayout
@@ -63,7 +64,7 @@ def outcome_text(record: RecordSummary, outcome: RecordOutcome | None) -> str:
 
 def _time_text(record: RecordSummary, today: dt.date) -> str:
     created = dt.datetime.fromisoformat(record.created_at).astimezone()
-    return f"{created:%H:%M}" if record.local_date == today.isoformat() else f"{record.local_date} {created:%H:%M}"
+    return f"{created:%H.%M}" if record.local_date == today.isoformat() else f"{record.local_date} {created:%H.%M}"
 
 
 class RecordsPanel(QWidget):
@@ -121,8 +122,10 @@ class RecordsPanel(QWidget):
                      outcome_text(record, self._store.outcome_of(record.record_id)))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if record.remedy:
-                    item.setToolTip(record.remedy)  # Dukcapil's remedy for a rejection, to read out
+                # the whole outcome (a narrow screen cuts it), and Dukcapil's remedy for a rejection
+                tip = "\n".join(filter(None, (cells[4].strip("-"), record.remedy)))
+                if tip:
+                    item.setToolTip(plain_tooltip(tip))
                 self.table.setItem(row, column, item)
         self._update_buttons()
 

@@ -31,11 +31,9 @@ class TargetsPanel(QWidget):
                                               tr("Tanggal data")])
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
+        # the headings are wider than 1.000.000 and 2026-10-31, so empty columns have room to type in
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)  # the only long free text
-        for column, width in ((COUNT, 130), (DATE, 140)):  # room for 1.000.000 and 2026-10-31 when empty
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
         self.save_button = button(tr("Simpan"), primary=True)
         self.save_button.clicked.connect(lambda: self.save())
         self.import_button = button(tr("Impor CSV\u2026"))

@@ -26,16 +26,18 @@ class ElidedLabel(QLabel):
         """All of the text, also when the screen shows it cut."""
         return self._full
 
+    def _overhead(self) -> int:
+        """What QLabel adds around its text: margins and the style sheet's padding."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(super().text())
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        width = self.fontMetrics().horizontalAdvance(self._full) + self._overhead()
         return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        margins = self.contentsMargins()
         width = min(self.fontMetrics().averageCharWidth() * MINIMUM_CHARACTERS,
                     self.fontMetrics().horizontalAdvance(self._full))
-        return QSize(width + margins.left() + margins.right(), super().minimumSizeHint().height())
+        return QSize(width + self._overhead(), super().minimumSizeHint().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -17,6 +17,7 @@ class KioskStatusBar(QStatusBar):
         self.connection_dot = QLabel("\u25cf")
         self.connection_dot.setObjectName("connectionDot")
         self.connection_label = ElidedLabel()
+        self.connection_label.setStyleSheet("padding-left: 4px;")  # close to its dot
         self.queue_label = QLabel()
         self.last_sync_label = ElidedLabel()
         self.officer_label = ElidedLabel()

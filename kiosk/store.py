@@ -36,6 +36,7 @@ from kiosk.record import (
 from kiosk.record_crypto import nik_lookup_hash, seal_envelope
 from kiosk.sync.sync_settings import CLOCK_OFFSET, LAST_PASS, RECEIPTS_CURSOR
 from kiosk.targets import TargetBook
+from kiosk.visits_not_continued import NotContinuedVisit, VisitsNotContinued
 
 
 class DiskFullError(KioskError):
@@ -61,18 +62,6 @@ class EraseReason(str, Enum):
     CITIZEN_REQUEST = "citizen_request"
     DUPLICATE = "duplicate"
     WRONG_PERSON = "wrong_person"
-
-
-@dataclass(frozen=True)
-class NotContinuedVisit:
-    """One visit that ended without a record: codes only."""
-
-    created_at: str  # ISO 8601, UTC
-    local_date: str
-    officer_id: int
-    stand: str
-    kelurahan_code: str
-    reason: str  # a NotContinuedReason value (or a newer kiosk's code)
 
 
 @dataclass(frozen=True)
@@ -106,6 +95,7 @@ class Store:
         self.audit = AuditLog.for_device(database, keys, clock)
         self.officers = OfficerAccounts(database, clock, self.audit)
         self.targets = TargetBook(database, clock, self.audit, self.officers)
+        self.visits = VisitsNotContinued(database, clock, self.audit)
 
     # -- settings and the stand of the day ---------------------------------------------------
     def get_setting(self, key: str) -> str | None:
@@ -193,32 +183,13 @@ class Store:
     # -- a visit without a record ------------------------------------------------------------
     def record_not_continued(self, reason: NotContinuedReason, officer_id: int, stand: Stand) -> None:
         """Count a citizen who left without a record: the reason code, where and when, and who served.
-        Nothing about the citizen is kept (no NIK, no hash of it): they did not consent."""
-        reason = NotContinuedReason(reason)
-        now = self.clock()
-        with self.database.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO visits_not_continued (created_at, local_date, officer_id, stand, kelurahan_code, "
-                "reason) VALUES (?, ?, ?, ?, ?, ?)",
-                (now.astimezone(dt.timezone.utc).isoformat(), now.date().isoformat(), officer_id,
-                 stand.place_name, stand.kelurahan_code, reason.value))
-            self.audit.append(AuditEvent.VISIT_NOT_CONTINUED, officer_id, f"visit-{cursor.lastrowid}",
-                              {"reason": reason.value}, conn=conn)
+        Nothing about the citizen is kept (no NIK, no hash of it): they did not consent. Audited."""
+        self.visits.record(reason, officer_id, stand)
 
     def not_continued_visits(self, date_from: dt.date, date_to: dt.date, officer_id: int | None = None,
                              stand: str | None = None) -> list[NotContinuedVisit]:
         """Visits without a record between two local dates (inclusive), oldest first, for the tally."""
-        sql = ("SELECT created_at, local_date, officer_id, stand, kelurahan_code, reason FROM visits_not_continued "
-               "WHERE local_date BETWEEN ? AND ?")
-        params: list = [date_from.isoformat(), date_to.isoformat()]
-        if officer_id is not None:
-            sql += " AND officer_id = ?"
-            params.append(officer_id)
-        if stand is not None:
-            sql += " AND stand = ?"
-            params.append(stand)
-        rows = self.database.execute(sql + " ORDER BY id", tuple(params)).fetchall()
-        return [NotContinuedVisit(*row) for row in rows]
+        return self.visits.between(date_from, date_to, officer_id, stand)
 
     # -- what the GUI shows or prints (audited) ----------------------------------------------
     def note_viewed(self, record_id: str, officer_id: int) -> None:

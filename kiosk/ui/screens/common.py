@@ -69,6 +69,8 @@ def lay_out_beside(owner: QWidget, main: QWidget, panel: list, ratio: tuple[int,
     if not any(isinstance(item, int) for item in panel):
         side.addStretch(1)
     grid = QGridLayout(owner)
+    grid.setContentsMargins(0, 0, 0, 0)  # the flow around the step has margins already
+    grid.setHorizontalSpacing(16)
     grid.addWidget(main, 0, 0)
     grid.addLayout(side, 0, 1)
     grid.setColumnStretch(0, ratio[0])

@@ -2,9 +2,12 @@
 docs/screenshots/. Run under a virtual screen:
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python tools/take_screenshots.py [--language en]
+    xvfb-run -s "-screen 0 1024x768x24" .venv/bin/python tools/take_screenshots.py --size 1024x768
 
 Uses a throwaway data folder and the bundled demo video as the camera. With ``--language en``
-the same walk is saved in English to docs/screenshots/en/.
+the same walk is saved in English to docs/screenshots/en/; with ``--size 1024x768`` the window
+(and the virtual screen, which must be that size) is a small laptop's, saved to
+docs/screenshots/1024x768/.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from kiosk.ui.camera_thread import CameraMode, CameraThread
 from kiosk.ui.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SIZE = (1280, 800)  # the window, as --size WxH sets it
 
 
 def wait(app: QApplication, seconds: float) -> None:
@@ -66,7 +70,7 @@ def wait_until(app: QApplication, condition, timeout: float = 15.0) -> None:
 def at_face_step(app: QApplication, store, make_camera, nik: str, email: str, phone: str):
     """A window on the supervisor's desk, one citizen brought to the face step; (window, flow)."""
     window = MainWindow(store, RegionTable.load(), make_camera)
-    window.setGeometry(0, 0, 1280, 800)
+    window.setGeometry(0, 0, *SIZE)
     window.show()
     supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
     window.show_sign_in(supervisor.officer_id)
@@ -121,11 +125,15 @@ def shoot_face_models_missing(app: QApplication, store) -> None:
 
 
 def main() -> int:
-    global OUT
+    global OUT, SIZE
     if "--language" in sys.argv:
         language = sys.argv[sys.argv.index("--language") + 1]
         load_language(language)
         OUT = OUT / language
+    if "--size" in sys.argv:
+        size = sys.argv[sys.argv.index("--size") + 1]
+        SIZE = tuple(int(part) for part in size.split("x"))
+        OUT = OUT / size
     # Throwaway data folders: their keys may sit beside them (no keyring needed to take pictures).
     os.environ.setdefault("KIOSK_KEY_BACKEND", "file")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -133,7 +141,7 @@ def main() -> int:
     load_stylesheet(app)
     store = open_store(Path(tempfile.mkdtemp(prefix="kiosk-shots-")))
     window = MainWindow(store, RegionTable.load(), camera_factory(KioskSettings(), demo=True))
-    window.setGeometry(0, 0, 1280, 800)
+    window.setGeometry(0, 0, *SIZE)
     window.show()
     shoot(app, window, "01-setup")
 
@@ -213,6 +221,13 @@ def main() -> int:
     shoot(app, window, "20-supervisor-officers")
     screen.show_panel(screen.settings_panel)
     shoot(app, window, "21-supervisor-settings")
+    shown = (screen.tally_panel, screen.records_panel, screen.officers_panel, screen.settings_panel)
+    for index in range(screen.tabs.count()):  # the panels added later (targets, enrolment...)
+        screen.tabs.setCurrentIndex(index)
+        if screen.current_panel() in shown:
+            continue
+        slug = "-".join(screen.tabs.tabText(index).lower().split())
+        shoot(app, window, f"21-supervisor-{slug}")
     window.show_home()
     window.show_help()
     window.help_screen.run_checks()
@@ -232,7 +247,7 @@ def main() -> int:
     use_throwaway_keys(demo_dir)  # as run_gui does for --demo
     save_settings(demo_dir, KioskSettings(language=current_language()))  # build_window loads it
     demo = build_window(demo_dir, demo=True)
-    demo.setGeometry(0, 0, 1280, 800)
+    demo.setGeometry(0, 0, *SIZE)
     demo.show()
     shoot(app, demo, "15-demo-sign-in")
     demo.close()
@@ -241,7 +256,7 @@ def main() -> int:
     save_settings(broken, KioskSettings(language=current_language()))
     database_path(broken).write_bytes(b"this is not a database" * 100)
     error = build_window(broken, demo=False)
-    error.setGeometry(0, 0, 1280, 800)
+    error.setGeometry(0, 0, *SIZE)
     error.show()
     shoot(app, error, "16-startup-error-corrupt-database")
     error.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy
 
 from kiosk.camera.capture_policy import CapturedPhoto, photo_of
 from kiosk.camera.face_analysis import FaceVerdict
@@ -21,6 +21,7 @@ from kiosk.ui.camera_thread import CameraMode, FrameInfo
 from kiosk.ui.screens.common import button, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class FaceStep(FlowStep):
         self.photo_label.setObjectName("card")
         self.override_note = QLabel(tr("Diambil manual: pemeriksaan kualitas dilewati"))
         self.override_note.setObjectName("overrideNote")
+        self.override_note.setWordWrap(True)  # on one line it made the step 1008 px wide
         self.override_note.hide()
         self.capture_button = button(tr("Ambil manual (F3)"))
         self.capture_button.clicked.connect(self.capture)
@@ -75,7 +77,7 @@ class FaceStep(FlowStep):
         self.retake_button = button(tr("Ulangi"))
         self.retake_button.clicked.connect(self._on_retake_clicked)
         self.retake_button.setEnabled(False)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow screen instead of cutting "Ambil manual (F3)"
         buttons.addWidget(self.capture_button)
         buttons.addWidget(self.retake_button)
         lay_out_beside(self, self.camera_view, [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
@@ -91,7 +91,7 @@ class SettingsPanel(QWidget):
         device.addRow(tr("Nomor kamera"), self.camera_box)
         device.addRow(tr("Pembaca QR"), self.qr_box)
         device.addRow(tr("CSV sasaran"), self.targets_field)
-        columns = QHBoxLayout()
+        columns = QVBoxLayout()  # one column: side by side they scrolled sideways up to 1366 px
         columns.addLayout(desk, 1)
         columns.addSpacing(24)
         columns.addLayout(device, 1)

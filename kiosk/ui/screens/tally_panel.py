@@ -71,6 +71,7 @@ class TallyPanel(QWidget):
         self.banner = Banner()
         self.summary = QLabel()
         self.summary.setStyleSheet("font-weight: 700;")
+        self.summary.setWordWrap(True)  # a long period's summary wraps instead of widening the panel
         self.pages_box = QVBoxLayout()
         pages = QWidget()
         pages.setLayout(self.pages_box)

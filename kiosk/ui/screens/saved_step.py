@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout
 
 from kiosk.i18n import tr
 from kiosk.record import RecordSummary
@@ -18,6 +18,7 @@ from kiosk.ui.screens.common import button, hint
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.slip_printer import PrintError, default_printer, print_slip
 from kiosk.ui.widgets.banner import Banner
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 
 def next_steps_text() -> str:
@@ -55,10 +56,9 @@ class SavedStep(FlowStep):
         self.choose_printer_button.clicked.connect(self.choose_printer)
         self.save_pdf_button = button(tr("Simpan PDF"))
         self.save_pdf_button.clicked.connect(lambda: self.save_pdf())
-        slip_row = QHBoxLayout()
+        slip_row = FlowLayout()  # wraps on a narrow screen rather than cutting the button texts
         for widget in (self.print_button, self.choose_printer_button, self.save_pdf_button):
             slip_row.addWidget(widget)
-        slip_row.addStretch(1)
         self.banner = Banner()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 20, 40, 20)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy
 
 from kiosk.camera.capture_policy import CapturedPhoto, photo_of
 from kiosk.camera.face_analysis import FaceVerdict
@@ -21,7 +21,6 @@ from kiosk.ui.camera_thread import CameraMode, FrameInfo
 from kiosk.ui.screens.common import button, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
-from kiosk.ui.widgets.flow_layout import FlowLayout
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,10 @@ class FaceStep(FlowStep):
         self.retake_button = button(tr("Ulangi"))
         self.retake_button.clicked.connect(self._on_retake_clicked)
         self.retake_button.setEnabled(False)
-        buttons = FlowLayout()  # wraps on a narrow screen instead of cutting "Ambil manual (F3)"
+        # Compact, so both fit the side column of a 1024 px screen with their text whole.
+        for each in (self.capture_button, self.retake_button):
+            each.setProperty("compact", True)
+        buttons = QHBoxLayout()
         buttons.addWidget(self.capture_button)
         buttons.addWidget(self.retake_button)
         lay_out_beside(self, self.camera_view, [

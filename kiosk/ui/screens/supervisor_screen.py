@@ -32,9 +32,6 @@ class SupervisorScreen(QWidget):
         self.records_panel = RecordsPanel(store)
         self.targets_panel = TargetsPanel(store)
         self.tabs = QTabWidget()
-        # On a narrow screen every tab stays in sight, its label shortened ("Pengatu…"), not scrolled away.
-        self.tabs.setUsesScrollButtons(False)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self._pages: dict[QWidget, QScrollArea] = {}
         for panel, label in ((self.tally_panel, tr("Rekap harian")),
                              (self.records_panel, tr("Antrean data")),

@@ -109,7 +109,8 @@ def request_rejected(status: int, code: str | None, message: str | None) -> Requ
 def not_enrolled() -> NotEnrolled:
     return NotEnrolled(
         tr("Kios ini belum didaftarkan ke server sinkronisasi."),
-        tr("Minta supervisor mendaftarkannya: kiosk enroll --server URL --code KODE --nip NIP"))
+        tr("Minta supervisor mendaftarkan kios ini ke server sinkronisasi (Panduan, bagian Sinkronisasi). "
+           "Data tetap tersimpan di kios."))
 
 
 def unknown_to_server() -> NotEnrolled:

@@ -25,7 +25,7 @@ def _actions() -> dict[str, tuple[str, Callable, Callable]]:
         "serve": (tr("Jalankan server gateway sampai dihentikan (Ctrl+C atau SIGTERM)."),
                   _serve_arguments, _run_serve),
         "enroll-code": (tr("Buat kode pendaftaran kios sekali pakai (berlaku 24 jam)."),
-                        lambda parser: None, _run_enroll_code),
+                        _enroll_code_arguments, _run_enroll_code),
         "records": (tr("Daftar data yang diterima gateway."), _records_arguments, _run_records),
         "import": (tr("Impor berkas ekspor kios (untuk hari tanpa jaringan)."), _import_arguments, _run_import),
     }
@@ -111,19 +111,50 @@ def _run_serve(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 # -- enroll-code -----------------------------------------------------------------------------
+def _enroll_code_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", metavar="URL",
+                        help=tr("Alamat gateway ini seperti kios melihatnya; dengan ini dicetak juga QR "
+                                "pendaftaran yang dipindai kamera kios."))
+    parser.add_argument("--qr-png", type=Path, metavar=tr("BERKAS"),
+                        help=tr("Simpan QR pendaftaran sebagai gambar PNG untuk dicetak (perlu --server)."))
+
+
 def _run_enroll_code(args: argparse.Namespace, data_dir: Path) -> int:
+    from kiosk.sync.enrollment import normalise_server_url
     from kiosk.sync.gateway_store import GatewayStore
 
+    server = normalise_server_url(args.server) if args.server else None  # refused before a code is spent
+    if args.qr_png and not server:
+        raise KioskError(tr("QR pendaftaran perlu alamat server."), tr("Tambahkan --server URL."))
     store = GatewayStore(data_dir)
     try:
         code = store.new_enroll_code()
     finally:
         store.close()
     print(tr("Kode pendaftaran sekali pakai untuk satu kios, berlaku 24 jam. Di kios itu supervisor "
-             "menjalankan \u201ckiosk enroll --server ALAMAT --code KODE --nip NIP\u201d dengan kode di "
-             "bawah ini:"))
+             "membuka Supervisor \u2192 Pengaturan \u2192 Sambungkan ke server, lalu mengisi alamat "
+             "server dan kode di bawah ini, atau memindai QR pendaftaran:"))
     print(code)
+    if server:
+        _print_enrolment_qr(server, code, args.qr_png)
     return EXIT_OK
+
+
+def _print_enrolment_qr(server: str, code: str, png: Path | None) -> None:
+    import io
+
+    import qrcode
+
+    from kiosk.sync.enrolment_qr import enrolment_qr_text
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    qr.add_data(enrolment_qr_text(server, code))
+    text = io.StringIO()
+    qr.print_ascii(out=text, invert=True)
+    print(text.getvalue(), end="")
+    if png:
+        qr.make_image().save(png)
+        print(tr("QR pendaftaran disimpan: {path}", path=str(png)))
 
 
 # -- records ---------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from kiosk.errors import KioskError
 from kiosk.i18n import tr
 
 SETTINGS_FILE = "settings.toml"
+# Keys an older kiosk wrote that mean nothing any more: read past, dropped on the next save.
+# targets_csv: the tally's targets now live in the database (Supervisor -> Sasaran).
+RETIRED_KEYS = frozenset({"targets_csv"})
 
 
 class SettingsError(KioskError):
@@ -33,13 +36,13 @@ class KioskSettings(BaseModel):
     retention_days: int = Field(7, ge=0, le=90,
                                 description="Foto dan data pribadi dihapus sekian hari setelah keputusan "
                                             "Dukcapil (0 = pada sinkron berikutnya).")
-    camera_index: int = Field(0, ge=0, le=9, description="Nomor kamera (0 = kamera pertama).")
-    qr_reader: Literal["zxing", "pyzbar"] = Field("zxing", description="Pembaca QR.")
+    camera_index: int = Field(0, ge=0, le=9, description="Kamera yang dipakai (0 = kamera pertama, biasanya bawaan).")
+    qr_reader: Literal["zxing", "pyzbar"] = Field(
+        "zxing", description="Pembaca QR: zxing (utama) atau pyzbar (cadangan, perlu libzbar0).")
     slip_paper: Literal["a4", "a6", "thermal80", "thermal58"] = Field(
         "a6", description="Kertas tanda terima warga.")
     min_free_disk_mb: int = Field(500, ge=50, le=100_000,
                                   description="Data warga baru ditolak bila ruang disk kurang dari ini.")
-    targets_csv: str = Field("", description="CSV sasaran per kelurahan (kosong = bawaan Koto Tangah).")
 
 
 def settings_path(data_dir: Path) -> Path:
@@ -65,6 +68,7 @@ def _problem(error: ValidationError) -> str:
 
 
 def parse_settings(values: dict) -> KioskSettings:
+    values = {key: value for key, value in values.items() if key not in RETIRED_KEYS}
     try:
         return KioskSettings(**values)
     except ValidationError as error:

@@ -41,3 +41,13 @@ def test_a_bad_file_is_refused_with_the_key_named(tmp_path: Path, content: str, 
     assert words in caught.value.message
     assert caught.value.next_step  # where to fix it
     assert settings_path(tmp_path).read_text(encoding="utf-8") == content  # the file is left as it was
+
+
+def test_an_old_file_with_the_retired_targets_csv_key_still_loads_and_the_key_goes_on_save(tmp_path: Path) -> None:
+    from kiosk.settings import load_settings, save_settings
+
+    (tmp_path / "settings.toml").write_text('camera_index = 1\ntargets_csv = "/media/sasaran.csv"\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.camera_index == 1
+    save_settings(tmp_path, settings)
+    assert "targets_csv" not in (tmp_path / "settings.toml").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
+from kiosk.camera.qr_reader import pyzbar_available
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.settings import KioskSettings, changed_keys, parse_settings, save_settings
@@ -59,6 +60,14 @@ def _choices(pairs: list[tuple[str, str]]) -> QComboBox:
     return box
 
 
+def _camera_words(index: int) -> str:
+    if index == 0:
+        return tr("Kamera pertama (biasanya bawaan laptop)")
+    if index == 1:
+        return tr("Kamera kedua (biasanya kamera USB)")
+    return tr("Kamera ke-{n}", n=index + 1)
+
+
 class SettingsPanel(QWidget):
     settings_saved = Signal(object)  # KioskSettings
 
@@ -72,13 +81,14 @@ class SettingsPanel(QWidget):
         self.retention_box = _number_choices((0, 1, 3, 7, 14, 30, 60, 90),
                                              lambda n: tr("{n} hari", n=n) if n else tr("sampai sinkron berikutnya"))
         self.disk_box = _number_field("min_free_disk_mb")
-        self.camera_box = _number_field("camera_index")
+        self.camera_box = _number_choices(tuple(range(4)), _camera_words)
         self.language_box = _choices([("id", "Bahasa Indonesia"), ("en", "English")])
         self.paper_box = _choices([("a6", tr("A6 (kertas kecil)")), ("a4", "A4"),
                                    ("thermal80", tr("Thermal 80 mm")), ("thermal58", tr("Thermal 58 mm"))])
-        self.qr_box = _choices([("zxing", "zxing-cpp"), ("pyzbar", "pyzbar")])
-        self.targets_field = QLineEdit()
-        self.targets_field.setPlaceholderText(tr("kosong = sasaran bawaan Koto Tangah"))
+        readers = [("zxing", tr("Pembaca QR utama (disarankan)"))]
+        if pyzbar_available():  # offered only where it loads
+            readers.append(("pyzbar", tr("Pembaca QR cadangan (zbar)")))
+        self.qr_box = _choices(readers)
         self.save_button = button(tr("Simpan pengaturan"), primary=True)
         self.save_button.clicked.connect(lambda: self.save())
         self.banner = Banner()
@@ -88,15 +98,16 @@ class SettingsPanel(QWidget):
         desk.addRow(tr("Kertas tanda terima"), self.paper_box)
         desk.addRow(tr("Bahasa"), self.language_box)
         device.addRow(tr("Ruang disk minimum (MB)"), self.disk_box)
-        device.addRow(tr("Nomor kamera"), self.camera_box)
+        device.addRow(tr("Kamera"), self.camera_box)
         device.addRow(tr("Pembaca QR"), self.qr_box)
-        device.addRow(tr("CSV sasaran"), self.targets_field)
         columns = QVBoxLayout()  # one column: side by side they scrolled sideways up to 1366 px
         columns.addLayout(desk, 1)
         columns.addSpacing(24)
         columns.addLayout(device, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
+        layout.addWidget(hint(tr("Pembaca cadangan hanya untuk komputer yang sulit membaca QR dengan "
+                                 "pembaca utama; ia lebih lambat.")))
         layout.addWidget(hint(tr("Bahasa, kamera dan pembaca QR berlaku setelah aplikasi dibuka ulang; "
                                  "yang lain langsung berlaku.")))
         layout.addWidget(self.save_button)
@@ -106,19 +117,17 @@ class SettingsPanel(QWidget):
     def show_settings(self, settings: KioskSettings, supervisor_id: int) -> None:
         self.current, self.supervisor_id = settings, supervisor_id
         self.disk_box.setText(str(settings.min_free_disk_mb))
-        self.camera_box.setText(str(settings.camera_index))
         for box, value in ((self.idle_box, settings.idle_lock_minutes), (self.retention_box, settings.retention_days),
                            (self.language_box, settings.language), (self.paper_box, settings.slip_paper),
-                           (self.qr_box, settings.qr_reader)):
+                           (self.qr_box, settings.qr_reader), (self.camera_box, settings.camera_index)):
             _select(box, value)
-        self.targets_field.setText(settings.targets_csv)
         self.banner.clear()
 
     def chosen(self) -> dict:
         return {"language": self.language_box.currentData(), "idle_lock_minutes": self.idle_box.currentData(),
-                "retention_days": self.retention_box.currentData(), "camera_index": _number(self.camera_box),
+                "retention_days": self.retention_box.currentData(), "camera_index": self.camera_box.currentData(),
                 "qr_reader": self.qr_box.currentData(), "slip_paper": self.paper_box.currentData(),
-                "min_free_disk_mb": _number(self.disk_box), "targets_csv": self.targets_field.text().strip()}
+                "min_free_disk_mb": _number(self.disk_box)}
 
     def save(self) -> KioskSettings | None:
         try:

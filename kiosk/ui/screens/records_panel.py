@@ -81,8 +81,7 @@ class RecordsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the outcome: the longest text
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # never sideways; a cut cell has its tooltip
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reason_box = QComboBox()
         for reason in EraseReason:

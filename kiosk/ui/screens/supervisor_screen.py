@@ -33,10 +33,10 @@ class SupervisorScreen(QWidget):
         self.targets_panel = TargetsPanel(store)
         self.tabs = QTabWidget()
         self._pages: dict[QWidget, QScrollArea] = {}
-        for panel, label in ((self.tally_panel, tr("Rekap harian")),
-                             (self.records_panel, tr("Antrean data")),
+        for panel, label in ((self.tally_panel, tr("Rekap")),
+                             (self.records_panel, tr("Antrean")),  # short labels: all tabs in sight at 1024x768, 125 %
                              (self.targets_panel, tr("Sasaran")),
-                             (self.officers_panel, tr("Akun petugas")),
+                             (self.officers_panel, tr("Petugas")),
                              (self.settings_panel, tr("Pengaturan"))):
             self._pages[panel] = self._scrolling(panel)
             self.tabs.addTab(self._pages[panel], label)

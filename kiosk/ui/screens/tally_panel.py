@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -30,6 +29,7 @@ from kiosk.store import Store
 from kiosk.ui.slip_printer import PrintError, default_printer
 from kiosk.ui.screens.common import button, hint
 from kiosk.ui.widgets.banner import Banner
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 PREVIEW_DPI = 110  # rendered once, then scaled to the preview's width
 
@@ -58,6 +58,9 @@ class TallyPanel(QWidget):
         self.date_to = self._date_edit(today)
         self.officer_combo = QComboBox()
         self.stand_combo = QComboBox()
+        for combo in (self.officer_combo, self.stand_combo):  # a long name or place must not widen the panel
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.show_button = button(tr("Tampilkan"), primary=True)
         self.show_button.clicked.connect(lambda: self.build())
         self.print_button = button(tr("Cetak\u2026"))
@@ -82,19 +85,14 @@ class TallyPanel(QWidget):
         self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # pages fit the width
         self.preview.setStyleSheet("QScrollArea { background: #6b7480; }")
 
-        period = QHBoxLayout()
-        period.addWidget(self.date_from, 1)
-        period.addWidget(QLabel(tr("s.d.")))
-        period.addWidget(self.date_to, 1)
-        form = QFormLayout()
-        form.addRow(tr("Tanggal"), period)
+        form = QFormLayout()  # one field a row, and the outputs wrap: the column stays narrow at 125 %
+        form.addRow(tr("Tanggal"), self.date_from)
+        form.addRow(tr("s.d."), self.date_to)
         form.addRow(tr("Petugas"), self.officer_combo)
         form.addRow(tr("Tempat layanan"), self.stand_combo)
-        outputs = QGridLayout()
-        outputs.addWidget(self.print_button, 0, 0)
-        outputs.addWidget(self.preview_button, 0, 1)
-        outputs.addWidget(self.save_pdf_button, 1, 0)
-        outputs.addWidget(self.save_csv_button, 1, 1)
+        outputs = FlowLayout()
+        for each in (self.print_button, self.preview_button, self.save_pdf_button, self.save_csv_button):
+            outputs.addWidget(each)
         side = QVBoxLayout()
         side.addLayout(form)
         side.addWidget(self.show_button)

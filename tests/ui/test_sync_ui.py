@@ -105,5 +105,6 @@ def test_manual_sync_before_enrolment_says_what_to_do(synced_desk) -> None:
     banner = desk.window.home_screen.sync_banner
     assert banner.kind() == "error"
     assert banner.message_text() == "Kios ini belum didaftarkan ke server sinkronisasi."
-    assert "kiosk enroll" in banner.next_step_text()
+    assert "Minta supervisor mendaftarkan kios ini" in banner.next_step_text()
+    assert "kiosk enroll" not in banner.next_step_text()  # officer words, no shell command
     assert "server belum diatur" in desk.window.status.connection_label.text()

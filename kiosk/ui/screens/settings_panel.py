@@ -16,6 +16,7 @@ from kiosk.i18n import tr
 from kiosk.settings import KioskSettings, changed_keys, parse_settings, save_settings
 from kiosk.store import Store
 from kiosk.ui.screens.common import button, hint
+from kiosk.ui.screens.enrol_panel import EnrolPanel
 from kiosk.ui.widgets.banner import Banner
 
 NEEDS_RESTART = frozenset({"language", "camera_index", "qr_reader"})
@@ -62,10 +63,10 @@ def _choices(pairs: list[tuple[str, str]]) -> QComboBox:
 
 def _camera_words(index: int) -> str:
     if index == 0:
-        return tr("Kamera pertama (biasanya bawaan laptop)")
+        return tr("Kamera 1 (bawaan)")
     if index == 1:
-        return tr("Kamera kedua (biasanya kamera USB)")
-    return tr("Kamera ke-{n}", n=index + 1)
+        return tr("Kamera 2 (USB)")
+    return tr("Kamera {n}", n=index + 1)
 
 
 class SettingsPanel(QWidget):
@@ -85,9 +86,9 @@ class SettingsPanel(QWidget):
         self.language_box = _choices([("id", "Bahasa Indonesia"), ("en", "English")])
         self.paper_box = _choices([("a6", tr("A6 (kertas kecil)")), ("a4", "A4"),
                                    ("thermal80", tr("Thermal 80 mm")), ("thermal58", tr("Thermal 58 mm"))])
-        readers = [("zxing", tr("Pembaca QR utama (disarankan)"))]
+        readers = [("zxing", tr("Utama (disarankan)"))]
         if pyzbar_available():  # offered only where it loads
-            readers.append(("pyzbar", tr("Pembaca QR cadangan (zbar)")))
+            readers.append(("pyzbar", tr("Cadangan (zbar)")))
         self.qr_box = _choices(readers)
         self.save_button = button(tr("Simpan pengaturan"), primary=True)
         self.save_button.clicked.connect(lambda: self.save())
@@ -104,14 +105,24 @@ class SettingsPanel(QWidget):
         columns.addLayout(desk, 1)
         columns.addSpacing(24)
         columns.addLayout(device, 1)
+        for box in (self.idle_box, self.retention_box, self.paper_box, self.language_box, self.camera_box,
+                    self.qr_box):  # long choices must not widen the tab past a 1024-px screen
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
+        settings_column = QVBoxLayout()
+        settings_column.addLayout(columns)
+        settings_column.addWidget(hint(tr("Pembaca cadangan hanya untuk komputer yang sulit membaca QR dengan "
+                                          "pembaca utama; ia lebih lambat.")))
+        settings_column.addWidget(hint(tr("Bahasa, kamera dan pembaca QR berlaku setelah aplikasi dibuka ulang; "
+                                          "yang lain langsung berlaku.")))
+        settings_column.addWidget(self.save_button)
+        settings_column.addWidget(self.banner)
+        # Below the settings, not beside them: at 1024 px and 125 % scaling only one column fits.
+        self.enrol_panel = EnrolPanel(store)
         layout = QVBoxLayout(self)
-        layout.addLayout(columns)
-        layout.addWidget(hint(tr("Pembaca cadangan hanya untuk komputer yang sulit membaca QR dengan "
-                                 "pembaca utama; ia lebih lambat.")))
-        layout.addWidget(hint(tr("Bahasa, kamera dan pembaca QR berlaku setelah aplikasi dibuka ulang; "
-                                 "yang lain langsung berlaku.")))
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.banner)
+        layout.addLayout(settings_column)
+        layout.addSpacing(16)
+        layout.addWidget(self.enrol_panel)
         layout.addStretch(1)
 
     def show_settings(self, settings: KioskSettings, supervisor_id: int) -> None:

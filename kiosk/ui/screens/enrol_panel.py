@@ -1,0 +1,99 @@
+"""'Sambungkan ke server' for the supervisor: the server address and the one-time code (typed, or
+pasted from the gateway's enrolment QR text), sent off the GUI thread, saved on it."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.errors import KioskError
+from kiosk.i18n import tr
+from kiosk.store import Store
+from kiosk.sync import sync_settings
+from kiosk.sync.enrolment_qr import PREFIX, parse_enrolment_qr
+from kiosk.sync.enrollment import enrolment_failure, remember, request_enrolment
+from kiosk.sync.errors import SyncError
+from kiosk.ui.screens.common import button
+from kiosk.ui.widgets.banner import Banner
+
+
+class _EnrolRequest(QThread):
+    """The network half of enrolment; the answer (or the error) comes back by signal."""
+
+    answered = Signal(object)  # EnrolmentReply | KioskError
+
+    def __init__(self, store: Store, url: str, code: str) -> None:
+        super().__init__()
+        self._keys, self._url, self._code = store.keys, url, code
+
+    def run(self) -> None:
+        try:
+            self.answered.emit(request_enrolment(self._keys, self._url, self._code))
+        except SyncError as error:
+            self.answered.emit(enrolment_failure(error, self._url))
+        except KioskError as error:  # an address or code that cannot be right
+            self.answered.emit(error)
+
+
+class EnrolPanel(QWidget):
+    enrolled = Signal(str)  # the server URL
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._request: _EnrolRequest | None = None
+        self.state_label = QLabel()
+        self.server_field = QLineEdit()
+        self.server_field.setPlaceholderText("https://sinkron.kecamatan.go.id")
+        self.code_field = QLineEdit()
+        self.code_field.setPlaceholderText(tr("XXXX-XXXX-XXXX, atau isi QR pendaftaran"))
+        self.connect_button = button(tr("Sambungkan"))
+        self.connect_button.clicked.connect(self.connect_to_server)
+        self.banner = Banner()
+        self.state_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(tr("Sambungkan ke server")))
+        layout.addWidget(self.state_label)
+        for label, field in ((tr("Alamat server"), self.server_field), (tr("Kode sekali pakai"), self.code_field)):
+            layout.addWidget(QLabel(label))
+            layout.addWidget(field)
+        layout.addWidget(self.connect_button)
+        layout.addWidget(self.banner)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = sync_settings.enrolment(self._store.database)
+        self.state_label.setText(tr("Tersambung ke {url}.", url=current.server_url) if current
+                                 else tr("Kios ini belum tersambung ke server sinkronisasi."))
+
+    def connect_to_server(self) -> None:
+        url, code = self.server_field.text().strip(), self.code_field.text().strip()
+        try:
+            if code.startswith(PREFIX):  # the enrolment QR's text, read by a hand scanner
+                url, code = parse_enrolment_qr(code)
+        except KioskError as error:
+            self.banner.show_error(error)
+            return
+        self.connect_button.setEnabled(False)
+        self.banner.show_message("info", tr("Menghubungi {url} ...", url=url or "?"))
+        self._request = _EnrolRequest(self._store, url, code)
+        self._request.answered.connect(self._on_request_answered)
+        self._request.start()
+
+    def _on_request_answered(self, answer) -> None:
+        self._request.wait()
+        self._request = None
+        self.connect_button.setEnabled(True)
+        if isinstance(answer, KioskError):
+            self.banner.show_error(answer)
+            return
+        remember(self._store.database, answer.url, answer.reply, answer.clock_offset, time.time)
+        self.code_field.clear()
+        self.refresh()
+        self.banner.show_message("success", tr("Kios tersambung ke {url}.", url=answer.url),
+                                 tr("Data dikirim pada sinkron berikutnya."))
+        self.enrolled.emit(answer.url)

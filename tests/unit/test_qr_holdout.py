@@ -67,4 +67,4 @@ def test_no_reader_reports_a_text_that_is_not_in_the_frame(decoded, reader: str)
 def test_pyzbar_as_the_second_reader_reads_most_of_the_corpus(decoded) -> None:
     """zbar is the fallback, not the default: slower and weaker on blur, but it must really work."""
     rate = sum(read(expected, by["pyzbar"]) for _, expected, _, by in decoded) / len(decoded)
-    assert rate >= 0.85  # measured: 95 % (57 of 60; misses: slightly defocused 3 px/module codes)
+    assert rate >= 0.85  # bench, 40 per class: 233 of 240 (misses mostly slightly defocused 3-4 px/module codes)

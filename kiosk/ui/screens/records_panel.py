@@ -82,6 +82,8 @@ class RecordsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # never sideways; a cut cell has its tooltip
+        for short in (0, 3):  # time and state: short texts, shown whole; the rest share what is left
+            header.setSectionResizeMode(short, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reason_box = QComboBox()
         for reason in EraseReason:

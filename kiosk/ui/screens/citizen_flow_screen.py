@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
@@ -28,6 +28,7 @@ from kiosk.ui.screens.face_step import FaceStep
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.screens.identify_step import IdentifyStep
 from kiosk.ui.screens.saved_step import SavedStep
+from kiosk.ui.widgets.current_page_stack import CurrentPageStack
 
 
 class CitizenFlowScreen(QWidget):
@@ -59,7 +60,7 @@ class CitizenFlowScreen(QWidget):
         self.identify.record_viewed.connect(self._on_identify_record_viewed)
         self.saved.slip_printed.connect(self._on_saved_slip_printed)
         self.face.camera_mode_requested.connect(self._on_face_camera_mode_requested)
-        self.stack = QStackedWidget()
+        self.stack = CurrentPageStack()  # a tall step must not make the others overflow a small screen
         for step in self.steps:
             self.stack.addWidget(step)
         self._build_layout()

@@ -24,7 +24,7 @@ from kiosk.ui.widgets.camera_view import CameraView
 
 log = logging.getLogger(__name__)
 
-PHOTO_PREVIEW_HEIGHT = 260
+PHOTO_PREVIEW_HEIGHT = 220
 NO_VERDICT = FaceVerdict(accepted=False, reasons=(), measures={}, face_box=None, guidance="")
 # Why a photo was taken by hand (kept with the photo; see capture_reason).
 BY_OFFICER = "officer"
@@ -84,7 +84,7 @@ class FaceStep(FlowStep):
         buttons.addWidget(self.retake_button)
         lay_out_beside(self, self.camera_view, [
             title(tr("Foto wajah")), self.guidance, self.progress, self.photo_label,
-            self.override_note, buttons, self.banner, 0], ratio=(3, 2))
+            self.override_note, buttons, self.banner, 0], ratio=(4, 5))
 
     def camera_mode(self) -> CameraMode:
         return CameraMode.PREVIEW if self.photo else CameraMode.FACE

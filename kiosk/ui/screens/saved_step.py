@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.i18n import tr
 from kiosk.record import RecordSummary
@@ -60,7 +60,17 @@ class SavedStep(FlowStep):
         for widget in (self.print_button, self.choose_printer_button, self.save_pdf_button):
             slip_row.addWidget(widget)
         self.banner = Banner()
-        layout = QVBoxLayout(self)
+        # On a small screen (1024x768 at 125 %) the page scrolls down, never sideways.
+        content = QWidget()
+        scroller = QScrollArea()
+        scroller.setWidget(content)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroller)
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(40, 20, 40, 20)
         layout.addWidget(self.state_label)
         layout.addWidget(self.slip_label)

@@ -14,7 +14,7 @@ class QrView(QWidget):
         super().__init__(parent)
         self._matrix: list[list[bool]] = []
         self._text = ""
-        self.setMinimumSize(300, 300)
+        self.setMinimumSize(260, 260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_text(self, text: str) -> None:

@@ -60,7 +60,7 @@ def test_json_on_a_working_kiosk_parses_and_exits_0(tmp_path: Path) -> None:
     assert all(set(check) == CHECK_KEYS for check in parsed["checks"])
     checks = by_name(parsed)
     assert checks["database"]["status"] == checks["keyring"]["status"] == checks["models"]["status"] == "ok"
-    assert checks["server"]["status"] == "warning" and "kiosk enroll" in checks["server"]["next_step"]
+    assert checks["server"]["status"] == "warning" and "Minta supervisor mendaftarkan" in checks["server"]["next_step"]
     assert all(check["next_step"] for check in parsed["checks"] if check["status"] != "ok")
 
 

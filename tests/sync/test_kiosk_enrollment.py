@@ -92,6 +92,6 @@ def test_the_enroll_command(tmp_path, gateway: RunningGateway) -> None:
 def test_sync_before_enrolment_is_a_local_problem(tmp_path) -> None:
     done = kiosk_cli("sync", "--once", data_dir=tmp_path / "fresh")
     assert done.returncode == 2
-    assert "belum didaftarkan" in done.stderr and "kiosk enroll" in done.stderr
+    assert "belum didaftarkan" in done.stderr and "Minta supervisor mendaftarkan" in done.stderr
     status = kiosk_cli("sync", "--status", data_dir=tmp_path / "fresh")
     assert status.returncode == 0 and "belum didaftarkan" in status.stdout

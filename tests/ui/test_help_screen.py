@@ -84,7 +84,7 @@ def test_checking_fills_a_row_per_check_and_a_problem_says_what_to_do(make_desk,
     assert found["Kamera"][0] == "OK" and found["Kamera"][1].startswith("Kamera 0: 30 gambar per detik, 1280")
     assert found["Printer"][:2] == ("OK", "Printer bawaan: Epson TM-T82.")
     assert found["Basis data"][0] == found["Kunci perangkat"][0] == found["Model wajah"][0] == "OK"
-    assert found["Server sinkronisasi"][0] == "PERHATIAN" and "kiosk enroll" in found["Server sinkronisasi"][2]
+    assert found["Server sinkronisasi"][0] == "PERHATIAN" and "Minta supervisor mendaftarkan" in found["Server sinkronisasi"][2]
     assert all(next_step for status, _, next_step in found.values() if status != "OK")
     assert screen.banner.kind() == "error"
 

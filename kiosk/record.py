@@ -106,6 +106,8 @@ class CitizenDraft:
     capture_override: bool = False  # the officer captured by hand instead of the quality gate
     # Why by hand: a kiosk.outcomes.ManualCaptureReason value; kept in the audit log and on the tally.
     capture_reason: str = ""
+    # Saved after the activation QR expired unscanned: the citizen activates later with the email code.
+    activation_later: bool = False
 
     def missing_parts(self) -> list[str]:
         parts = [("nik", self.nik), ("email", self.email), ("phone", self.phone),

@@ -165,7 +165,7 @@ class Store:
                      draft.consent.text_version, draft.consent.given_at.isoformat(),
                      int(draft.capture_override), envelope.sha256, self.keys.signing_key.sign(signed),
                      envelope.wrapped_key, envelope.personal_ct, slip_no, _capture_reason(draft),
-                     int(getattr(draft, "activation_later", False))))
+                     int(draft.activation_later)))
                 conn.execute("INSERT INTO photos (record_id, sha256, ciphertext) VALUES (?, ?, ?)",
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
@@ -173,6 +173,8 @@ class Store:
                 details = {"device_seq": seq}
                 if draft.capture_override:
                     details["capture_reason"] = _capture_reason(draft)
+                if draft.activation_later:  # the activation QR expired unscanned
+                    details["activation"] = "later"
                 self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, details, conn=conn)
         except sqlite3.IntegrityError:
             raise  # a broken constraint is a bug (the same draft twice): pressing Simpan again cannot help

@@ -243,7 +243,20 @@ class Desk:
     def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
         self.qtbot.keyClick(self.focused(), key, modifier)
 
+    def double_click(self, widget: QWidget) -> None:
+        """What a mouse sends for a double click: press, release, double-click press, release."""
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        self.qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton)
+        self.qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton)
+
+    def settle(self) -> None:
+        """An officer looks at a new step before pressing on: a navigation press within the
+        double-click interval of a step change, with nothing else pressed between, is dropped."""
+        if self.page is self.flow:
+            self.qtbot.waitUntil(lambda: not self.flow.repeat_guard.is_repeat(), timeout=2000)
+
     def enter(self) -> None:
+        self.settle()
         self.press(Qt.Key.Key_Return)
 
     def tab(self, to: QWidget, backwards: bool = False) -> None:

@@ -22,6 +22,7 @@ EMAIL, PHONE = "siti.rahma@example.com", "081234567890"
 def test_a_bug_in_a_screen_returns_home_and_loses_no_sealed_record(serving, data_dir, monkeypatch) -> None:
     desk = serving
     sealed = desk.serve_citizen(FIRST_NIK, EMAIL, PHONE)
+    desk.settle()
     desk.qtbot.mouseClick(desk.flow.next_button, Qt.MouseButton.LeftButton)  # "Warga berikutnya"
     guard = CrashGuard(data_dir, desk.window)
     guard.crashed.connect(desk.window.recover_from_crash)

@@ -1,12 +1,15 @@
 """Activation QR: a signed, single-use token the citizen scans with the IKD app; it expires
-after 90 seconds (countdown, one click to renew). "Simpan" then seals the record."""
+after 90 seconds (countdown, one click to renew). "Simpan" then seals the record.
+
+"Simpan" means "the citizen scanned this QR": on an expired QR it refuses, and the officer either
+renews the QR (F5) or saves with "Warga aktivasi nanti" (the record says so)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel
 
@@ -20,6 +23,8 @@ from kiosk.ui.widgets.qr_view import QrView
 
 
 class ActivationStep(FlowStep):
+    activate_later_chosen = Signal()  # save without the QR scanned: the citizen activates later
+
     def __init__(self, keys: DeviceKeys, now: Callable[[], float] = time.time, parent=None) -> None:
         super().__init__(parent)
         self.step_title = tr("QR aktivasi")
@@ -33,6 +38,11 @@ class ActivationStep(FlowStep):
         self.renew_button = button(tr("Perbarui QR  (F5)"))
         self.renew_button.clicked.connect(self.renew)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.renew)
+        self.later_button = button(tr("Warga aktivasi nanti"))
+        self.later_button.setToolTip(tr("Simpan tanpa pindai QR: warga mengaktifkan IKD nanti "
+                                        "dengan kode dari email."))
+        self.later_button.clicked.connect(self._on_later_clicked)
+        self.later_button.hide()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -41,7 +51,7 @@ class ActivationStep(FlowStep):
             title(tr("Pindai dengan aplikasi IKD")),
             hint(tr("Warga membuka aplikasi IKD, memilih pindai QR, lalu mengarahkan "
                     "ponsel ke kode ini. Setelah itu tekan Simpan.")),
-            self.countdown, self.renew_button, self.banner], ratio=(1, 1))
+            self.countdown, self.renew_button, self.later_button, self.banner], ratio=(1, 1))
 
     def next_label(self) -> str:
         return tr("Simpan")
@@ -54,6 +64,27 @@ class ActivationStep(FlowStep):
     def leave(self) -> None:
         self._timer.stop()
 
+    def expired(self) -> bool:
+        return self.token is None or self.token.seconds_left(self._now()) <= 0
+
+    def commit(self, draft: CitizenDraft) -> bool:
+        """Simpan on a live QR only: an expired one was perhaps never scanned."""
+        if self.expired():
+            self._on_timer_timeout()
+            self.banner.show_message(
+                "error", tr("QR aktivasi sudah kedaluwarsa: data belum disimpan."),
+                tr("Tekan \u201cPerbarui QR\u201d (F5) dan minta warga memindai lagi, atau pilih "
+                   "\u201cWarga aktivasi nanti\u201d."))
+            self.later_button.show()
+            self.renew_button.setFocus()
+            return False
+        draft.activation_later = False
+        return True
+
+    def _on_later_clicked(self) -> None:
+        if self.isVisible() and self.expired():
+            self.activate_later_chosen.emit()
+
     def renew(self) -> None:
         """A new token; the old one is simply never shown again and dies at its expiry."""
         if not self._record_id:
@@ -62,6 +93,8 @@ class ActivationStep(FlowStep):
         self.qr_view.set_text(self.token.text)
         self.qr_view.setEnabled(True)
         self.banner.clear()
+        self.later_button.hide()
+        self._timer.start()
         self._on_timer_timeout()
 
     def _on_timer_timeout(self) -> None:
@@ -74,11 +107,14 @@ class ActivationStep(FlowStep):
         self.countdown.setText(tr("QR kedaluwarsa"))
         self.qr_view.set_text("")
         self.banner.show_message("warning", tr("QR aktivasi sudah kedaluwarsa."),
-                                 tr("Tekan \u201cPerbarui QR\u201d (F5) bila warga belum memindai."))
+                                 tr("Tekan \u201cPerbarui QR\u201d (F5) bila warga belum memindai, atau "
+                                    "\u201cWarga aktivasi nanti\u201d."))
+        self.later_button.show()
         self._timer.stop()
 
     def reset(self) -> None:
         self._timer.stop()
+        self.later_button.hide()
         self.token = None
         self._record_id = ""
         self.qr_view.set_text("")

@@ -2,15 +2,21 @@
 
 Owns the draft, the step bar, Back/Next (Enter = Next, Alt+Left/Right) and the camera thread
 while a citizen is being served. The record is sealed only when the officer presses Simpan.
+
+A double click or a double Enter moves one step forward, never two: a "Lanjut" press (click, Enter,
+Alt+Right) that comes within the double-click interval of a step change, with no other key or click
+in between, is dropped (``RepeatGuard``). Going back needs no guard: it cannot save or skip. Without it a double click on "Lanjut" at the face step saved the record before
+the citizen ever saw the activation QR.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
@@ -29,6 +35,54 @@ from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.screens.identify_step import IdentifyStep
 from kiosk.ui.screens.saved_step import SavedStep
 from kiosk.ui.widgets.current_page_stack import CurrentPageStack
+
+
+NAVIGATION_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class RepeatGuard(QObject):
+    """Tells a deliberate navigation press from the second half of a double press.
+
+    Watches every key press and click in the application (one event filter); a press of a
+    navigation key or button is a repeat when it follows a step change within the double-click
+    interval and nothing else was pressed in between."""
+
+    def __init__(self, nav_buttons: tuple[QWidget, ...], parent=None) -> None:
+        super().__init__(parent)
+        self._nav_buttons = nav_buttons
+        self._step_changed_at = float("-inf")
+        self._other_input = True
+        QApplication.instance().installEventFilter(self)
+
+    def step_changed(self) -> None:
+        self._step_changed_at = time.monotonic()
+        self._other_input = False
+
+    def note_input(self) -> None:
+        """Something new reached the step without a key or click (a QR read by the camera)."""
+        self._other_input = True
+
+    def is_repeat(self) -> bool:
+        interval = QApplication.doubleClickInterval() / 1000
+        return not self._other_input and time.monotonic() - self._step_changed_at < interval
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        # A key bound to a shortcut (F3, Alt+Left) arrives as ShortcutOverride only, others as both.
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self._is_navigation_key(event):
+            self._other_input = True
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) \
+                and isinstance(watched, QWidget) and watched not in self._nav_buttons:
+            # (the window gets each click first, as a QWindow: only the widget hit counts)
+            self._other_input = True
+        return False
+
+    @staticmethod
+    def _is_navigation_key(event) -> bool:
+        key = event.key()
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        return key in NAVIGATION_KEYS or (alt and key == Qt.Key.Key_Right) or key in (
+            Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Control)
 
 
 class CitizenFlowScreen(QWidget):
@@ -56,10 +110,10 @@ class CitizenFlowScreen(QWidget):
         self.saved = SavedStep()
         self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
                                       self.activation, self.saved]
-        self.identify.contact_scanned.connect(self.contact.prefill)
         self.identify.record_viewed.connect(self._on_identify_record_viewed)
         self.saved.slip_printed.connect(self._on_saved_slip_printed)
         self.face.camera_mode_requested.connect(self._on_face_camera_mode_requested)
+        self.activation.activate_later_chosen.connect(self._on_activation_activate_later_chosen)
         self.stack = CurrentPageStack()  # a tall step must not make the others overflow a small screen
         for step in self.steps:
             self.stack.addWidget(step)
@@ -78,7 +132,8 @@ class CitizenFlowScreen(QWidget):
         self.retry_camera_button.clicked.connect(self._on_retry_camera_clicked)
         self.retry_camera_button.hide()
         self.next_button = button(tr("Lanjut \u2192"), primary=True)
-        self.next_button.clicked.connect(self.go_next)
+        self.next_button.clicked.connect(self.press_next)
+        self.repeat_guard = RepeatGuard((self.next_button,), self)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.cancel_button)
@@ -95,9 +150,9 @@ class CitizenFlowScreen(QWidget):
         QWidget.setTabOrder(self.next_button, self.cancel_button)
 
     def _bind_keys(self) -> None:
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self, activated=self.go_next)
-        QShortcut(QKeySequence("Alt+Right"), self, activated=self.go_next)
+        for key in NAVIGATION_KEYS:
+            QShortcut(QKeySequence(key), self, activated=self.press_next)
+        QShortcut(QKeySequence("Alt+Right"), self, activated=self.press_next)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.go_back)
 
     # -- serving -------------------------------------------------------------------------------
@@ -116,16 +171,35 @@ class CitizenFlowScreen(QWidget):
     def current_step(self) -> FlowStep:
         return self.steps[self.stack.currentIndex()]
 
+    def press_next(self) -> None:
+        """Lanjut/Simpan pressed by the officer (button, Enter, Alt+Right)."""
+        if self.repeat_guard.is_repeat():
+            return
+        before = (self.draft.record_id, self.stack.currentIndex())
+        self.go_next()
+        if (self.draft.record_id, self.stack.currentIndex()) != before:
+            self.repeat_guard.step_changed()
+
     def go_next(self) -> None:
         step = self.current_step()
+        nik_before = self.draft.nik
         if not self.isVisible() or not step.commit(self.draft):
             return
+        if step is self.identify:
+            self._contacts_for(nik_before)
         if step is self.activation:
             self._seal()
         elif step is self.saved:
             self.start(self._officer, self._stand)
         else:
             self._show_step(self.stack.currentIndex() + 1)
+
+    def _contacts_for(self, nik_before: str) -> None:
+        """One citizen, one draft: contacts saved for another NIK go; this NIK's QR fills in."""
+        nik = self.draft.nik
+        if nik_before and nik_before != nik:
+            self.draft.email = self.draft.phone = ""
+        self.contact.for_citizen(nik, self.identify.scanned_for(nik))
 
     def go_back(self) -> None:
         index = self.stack.currentIndex()
@@ -141,6 +215,11 @@ class CitizenFlowScreen(QWidget):
         self.saved.show_record(record)
         self._show_step(len(self.steps) - 1)
         self.record_sealed.emit(record)
+
+    def _on_activation_activate_later_chosen(self) -> None:
+        if self.current_step() is self.activation:
+            self.draft.activation_later = True
+            self._seal()
 
     def _show_step(self, index: int) -> None:
         self.current_step().leave()
@@ -293,6 +372,7 @@ class CitizenFlowScreen(QWidget):
 
     def _on_camera_code_scanned(self, text: str) -> None:
         if self.current_step() is self.identify:
+            self.repeat_guard.note_input()
             self.identify.accept_code(text)
 
     def _on_retry_camera_clicked(self) -> None:

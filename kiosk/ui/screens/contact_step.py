@@ -1,4 +1,9 @@
-"""Contact: the email the activation code goes to, and the mobile number (checked offline)."""
+"""Contact: the email the activation code goes to, and the mobile number (checked offline).
+
+Each field knows which NIK its text belongs to: the NIK on the draft when the officer typed it, or
+the NIK of the QR that filled it. ``for_citizen`` runs when the identify step commits a NIK: text
+that belongs to another NIK goes (with a word to the officer), and this NIK's QR fills what is
+still empty. A record never joins one person's NIK to another's email or phone."""
 
 from __future__ import annotations
 
@@ -22,6 +27,11 @@ class ContactStep(FlowStep):
         self.phone_field = QLineEdit()
         self.phone_field.setMaxLength(20)
         self.phone_field.setPlaceholderText("0812 3456 7890")
+        self._nik = ""  # the draft's NIK while this step is filled in
+        # field -> the NIK its text belongs to (None: empty)
+        self._origin: dict[QLineEdit, str | None] = {self.email_field: None, self.phone_field: None}
+        for field in (self.email_field, self.phone_field):
+            field.textEdited.connect(lambda _text, field=field: self._on_field_edited(field))
         form = QFormLayout()
         form.addRow(tr("Email"), self.email_field)
         form.addRow(tr("Nomor HP"), self.phone_field)
@@ -34,18 +44,32 @@ class ContactStep(FlowStep):
         layout.addWidget(self.banner)
         layout.addStretch(1)
 
-    def prefill(self, identity: ScannedIdentity) -> None:
-        """A scanned QR carried contact details: fill only the empty fields."""
-        if identity.email and not self.email_field.text():
-            self.email_field.setText(identity.email)
-        if identity.phone and not self.phone_field.text():
-            self.phone_field.setText(identity.phone)
+    def for_citizen(self, nik: str, scanned: ScannedIdentity | None) -> None:
+        """The draft's NIK is ``nik`` now; ``scanned``: its QR, if it was read from one."""
+        self._nik = nik
+        cleared = False
+        for field, from_qr in ((self.email_field, scanned and scanned.email),
+                               (self.phone_field, scanned and scanned.phone)):
+            if field.text() and self._origin[field] != nik:  # typed for, or read from, another NIK
+                field.clear()
+                mark_invalid(field, False)
+                cleared = True
+            if from_qr and not field.text():
+                field.setText(from_qr)
+            self._origin[field] = nik if field.text() else None
+        if cleared:
+            self.banner.show_message("info", tr("NIK berubah, jadi email dan nomor HP dikosongkan."),
+                                     tr("Minta warga menyebutkan email dan nomor HP-nya lagi."))
+
+    def _on_field_edited(self, field: QLineEdit) -> None:
+        self._origin[field] = self._nik if field.text() else None
 
     def enter(self, draft: CitizenDraft) -> None:
-        if draft.email:
-            self.email_field.setText(draft.email)
-        if draft.phone:
-            self.phone_field.setText(draft.phone)
+        self._nik = draft.nik
+        for field, value in ((self.email_field, draft.email), (self.phone_field, draft.phone)):
+            if value:  # what this NIK's draft already holds (as stored: the phone in E.164)
+                field.setText(value)
+                self._origin[field] = draft.nik
         self.email_field.setFocus()
 
     def commit(self, draft: CitizenDraft) -> bool:
@@ -66,4 +90,6 @@ class ContactStep(FlowStep):
         for field in (self.email_field, self.phone_field):
             field.clear()
             mark_invalid(field, False)
+            self._origin[field] = None
+        self._nik = ""
         self.banner.clear()

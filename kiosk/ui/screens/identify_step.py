@@ -1,5 +1,9 @@
 """Identify the citizen: scan a QR (app, receipt, or a USB scanner typing into the field) or type
-the NIK; validate it, and warn at once when this NIK is already on this kiosk."""
+the NIK; validate it, and warn at once when this NIK is already on this kiosk.
+
+One citizen, one draft: a QR read while the field holds another NIK (typed, or from an earlier
+QR) never replaces it silently and never joins it; the officer is asked ("Pakai NIK dari QR").
+``scanned_for(nik)`` gives the contact step the QR identity only when it is this NIK's."""
 
 from __future__ import annotations
 
@@ -8,19 +12,18 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kiosk.errors import InvalidQrPayload
 from kiosk.i18n import tr
-from kiosk.nik import NikResult, normalize_nik, parse_nik
+from kiosk.nik import NikResult, mask_nik, normalize_nik, parse_nik
 from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payload
 from kiosk.record import CitizenDraft, RecordState, state_label
 from kiosk.regions import RegionTable
 from kiosk.store import Store
 from kiosk.ui.camera_thread import CameraMode
-from kiosk.ui.screens.common import hint, lay_out_beside, mark_invalid, title
+from kiosk.ui.screens.common import button, hint, lay_out_beside, mark_invalid, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
 
 
 class IdentifyStep(FlowStep):
-    contact_scanned = Signal(object)  # ScannedIdentity with email/phone to prefill
     record_viewed = Signal(str)  # record_id of an earlier record shown to the officer (audited)
 
     def __init__(self, store: Store, regions: RegionTable, parent=None) -> None:
@@ -29,6 +32,8 @@ class IdentifyStep(FlowStep):
         self._store = store
         self._regions = regions
         self._duplicate_acknowledged_for = ""
+        self.scanned: ScannedIdentity | None = None  # the QR whose NIK the field holds
+        self.pending_scan: ScannedIdentity | None = None  # a QR that would replace another NIK
         self.camera_view = CameraView()
         self.nik_field = QLineEdit()
         self.nik_field.setMaxLength(MAX_PAYLOAD_CHARS)  # a USB scanner may type a whole payload
@@ -36,12 +41,15 @@ class IdentifyStep(FlowStep):
         self.nik_field.textEdited.connect(self._on_nik_field_text_edited)
         self.details = QLabel()
         self.details.setWordWrap(True)
+        self.use_scan_button = button(tr("Pakai NIK dari QR"))
+        self.use_scan_button.clicked.connect(self.use_pending_scan)
+        self.use_scan_button.hide()
 
         lay_out_beside(self, self.camera_view, [
             title(tr("Pindai QR atau ketik NIK")),
             hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
                     "Pemindai USB juga bisa dipakai.")),
-            QLabel(tr("NIK")), self.nik_field, self.details, self.banner])
+            QLabel(tr("NIK")), self.nik_field, self.details, self.banner, self.use_scan_button])
 
     def camera_mode(self) -> CameraMode:
         return CameraMode.SCAN_QR
@@ -53,8 +61,9 @@ class IdentifyStep(FlowStep):
             self._show_nik(parse_nik(draft.nik, self._regions))
 
     # -- input -------------------------------------------------------------------------------
-    def accept_code(self, text: str) -> None:
-        """A code read by the camera or typed by a scanner."""
+    def accept_code(self, text: str, typed_into_field: bool = False) -> None:
+        """A code read by the camera, or typed by a scanner (``typed_into_field``: the field holds
+        the payload itself, not a NIK to protect)."""
         try:
             identity = parse_qr_payload(text)
         except InvalidQrPayload as error:
@@ -63,11 +72,42 @@ class IdentifyStep(FlowStep):
         if identity.receipt_no:
             self._show_receipt(identity.receipt_no)
             return
+        held = "" if typed_into_field else normalize_nik(self.nik_field.text())
+        if held and held != identity.nik:
+            self._ask_before_replacing(identity)
+            return
+        self._take_scan(identity)
+
+    def _take_scan(self, identity: ScannedIdentity) -> None:
+        self.pending_scan = None
+        self.use_scan_button.hide()
+        self.scanned = identity
         self.nik_field.setText(identity.nik)
         self._show_nik(parse_nik(identity.nik, self._regions))
-        self.contact_scanned.emit(identity)
+
+    def _ask_before_replacing(self, identity: ScannedIdentity) -> None:
+        """Another person's QR (a phone in the queue behind) or the right one: the officer says."""
+        self.pending_scan = identity
+        self.banner.show_message(
+            "warning", tr("QR terbaca dengan NIK lain ({nik}) dari yang ada di isian.", nik=mask_nik(identity.nik)),
+            tr("Tekan \u201cPakai NIK dari QR\u201d bila QR ini milik warga di depan Anda. "
+               "Bila bukan, abaikan dan lanjutkan."))
+        self.use_scan_button.show()
+
+    def use_pending_scan(self) -> None:
+        if self.pending_scan is not None:
+            self._take_scan(self.pending_scan)
+            self.nik_field.setFocus()
+
+    def scanned_for(self, nik: str) -> ScannedIdentity | None:
+        """The QR identity read for ``nik`` (its email and phone may fill the contact step)."""
+        return self.scanned if self.scanned is not None and self.scanned.nik == nik else None
 
     def _on_nik_field_text_edited(self, text: str) -> None:
+        if self.scanned is not None and normalize_nik(text) != self.scanned.nik:
+            self.scanned = None  # typed over: the QR's email and phone are no longer this NIK's
+        self.pending_scan = None  # the officer typed on: that QR was not this citizen's
+        self.use_scan_button.hide()
         digits = normalize_nik(text)
         if len(digits) == 16 and digits.isdigit():
             self._show_nik(parse_nik(digits, self._regions))
@@ -79,7 +119,7 @@ class IdentifyStep(FlowStep):
     def commit(self, draft: CitizenDraft) -> bool:
         text = self.nik_field.text().strip()
         if len(text) > 16 and not normalize_nik(text).isdigit():  # a wedge scanner typed a payload
-            self.accept_code(text)
+            self.accept_code(text, typed_into_field=True)
             return False
         result = parse_nik(text, self._regions)
         if not self._show_nik(result):
@@ -88,6 +128,8 @@ class IdentifyStep(FlowStep):
             self._duplicate_acknowledged_for = result.nik  # a second Next means "serve anyway"
             return False
         draft.nik = result.nik
+        self.pending_scan = None
+        self.use_scan_button.hide()
         return True
 
     # -- feedback ----------------------------------------------------------------------------
@@ -96,7 +138,13 @@ class IdentifyStep(FlowStep):
         if not result.ok:
             problem = result.errors[0]
             self.details.clear()
-            self.banner.show_message("error", problem.message, problem.next_step)
+            if problem.code == "length" and len(result.nik) > 16:  # a QR typed into a typed NIK
+                self.banner.show_message(
+                    "error", tr("Isian NIK berisi {count} angka, lebih dari 16.", count=len(result.nik)),
+                    tr("Mungkin QR terbaca saat NIK sedang diketik. Kosongkan isian, lalu ketik "
+                       "atau pindai NIK satu kali saja."))
+            else:
+                self.banner.show_message("error", problem.message, problem.next_step)
             return False
         sex = tr("Perempuan") if result.sex and result.sex.value == "P" else tr("Laki-laki")
         self.details.setText(tr("Lahir {date} \u00b7 {sex}\nWilayah NIK: {region}",
@@ -140,6 +188,9 @@ class IdentifyStep(FlowStep):
 
     def reset(self) -> None:
         self._duplicate_acknowledged_for = ""
+        self.scanned = None
+        self.pending_scan = None
+        self.use_scan_button.hide()
         self.details.clear()
         self.banner.clear()
         mark_invalid(self.nik_field, False)

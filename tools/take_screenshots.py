@@ -19,11 +19,13 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.camera.frame_source import FrameListSource, VideoFileSource
-from kiosk.camera.qr_reader import make_qr_reader
+from kiosk.camera.qr_reader import ZxingQrReader, make_qr_reader
+from kiosk.camera.qr_scan import QrHint
 from kiosk.officers import Role
 from kiosk.demo_data import make_demo_records
 from kiosk.i18n import current_language, load_language, tr
@@ -106,6 +108,43 @@ def shoot_face_guidance(app: QApplication, store) -> None:
     wait_until(app, lambda: tr("Lepaskan kacamata") in flow.face.guidance.text())
     shoot(app, window, "10-face-guidance-glasses")
     leave(window)
+
+
+def far_phone_frame() -> np.ndarray:
+    """A phone with a citizen's QR held across the room: the reader finds the code but cannot read
+    it (about one pose in four at 1.6 px per module; the first such pose)."""
+    import qr_corpus  # tools/ is this script's folder
+
+    reader, size = ZxingQrReader(), (640, 480)
+    text = '{"nik": "1371115708900001", "email": "siti.rahma@example.com", "phone": "081234567890"}'
+    for seed in range(200):
+        rng = np.random.default_rng([seed, 12])
+        frame = qr_corpus.desk_scene(size, rng)
+        card = qr_corpus.phone_card(text, rng)
+        pose = qr_corpus.pose_homography(card, size, (320, 240), 1.6, float(rng.uniform(-8, 8)),
+                                         float(rng.uniform(0, 10)), float(rng.uniform(0, 180)))
+        qr_corpus.composite(frame, card, pose, 1.6)
+        frame = qr_corpus.webcam(frame, rng, jpeg=False)
+        if reader.scan(frame).hint is QrHint.MOVE_CLOSER:
+            return frame
+    raise RuntimeError("no far-away pose the reader calls too small")
+
+
+def shoot_qr_hint(app: QApplication, store) -> None:
+    """The identify step guiding a citizen whose phone is too far away for the camera."""
+    frames = [far_phone_frame()]
+    window = MainWindow(store, RegionTable.load(), lambda: CameraThread(
+        lambda: FrameListSource(frames, loop=True), make_qr_reader(), shared_face_analyzer()))
+    window.setGeometry(0, 0, *SIZE)
+    window.show()
+    supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
+    window.show_sign_in(supervisor.officer_id)
+    window.sign_in_screen.pin_field.setText("482915")
+    window.sign_in_screen.sign_in_button.click()
+    window.home_screen.serve_button.click()
+    wait_until(app, window.flow_screen.identify.qr_hint.isVisible)
+    shoot(app, window, "07-identify-qr-hint")
+    window.close()
 
 
 def shoot_face_models_missing(app: QApplication, store) -> None:
@@ -221,6 +260,11 @@ def main() -> int:
     shoot(app, window, "20-supervisor-officers")
     screen.show_panel(screen.settings_panel)
     shoot(app, window, "21-supervisor-settings")
+    enrol = screen.settings_panel.enrol_panel
+    enrol.scan_button.click()  # the demo camera shows a citizen's QR: refused, the camera looks on
+    wait_until(app, lambda: enrol.scan_dialog.banner.isVisible())
+    shoot(app, window, "27-supervisor-enrol-scan")
+    enrol.scan_dialog.reject()
     shown = (screen.tally_panel, screen.records_panel, screen.officers_panel, screen.settings_panel)
     for index in range(screen.tabs.count()):  # the panels added later (targets, enrolment...)
         screen.tabs.setCurrentIndex(index)
@@ -242,6 +286,7 @@ def main() -> int:
     window.close()
     shoot_face_guidance(app, store)
     shoot_face_models_missing(app, store)
+    shoot_qr_hint(app, store)
 
     demo_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-"))
     use_throwaway_keys(demo_dir)  # as run_gui does for --demo

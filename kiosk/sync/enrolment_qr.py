@@ -31,6 +31,11 @@ def enrolment_qr_text(server_url: str, code: str) -> str:
     return PREFIX + json.dumps({"server": server_url, "code": code}, separators=(",", ":"))
 
 
+def is_enrolment_qr(text: str) -> bool:
+    """Whether a scanned text is meant as an enrolment QR (well formed or not)."""
+    return text.strip().startswith(PREFIX)
+
+
 def parse_enrolment_qr(text: str) -> tuple[str, str]:
     """(server URL, code) from a scanned text, or ``EnrolmentQrError``."""
     if not text.startswith(PREFIX):

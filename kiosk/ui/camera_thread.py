@@ -1,6 +1,7 @@
 """The camera thread: opens a FrameSource, reads frames at the source's pace, decodes QR codes or
 analyses the face as the current step asks, and hands the GUI only the newest frame (older ones
-are dropped, never queued).
+are dropped, never queued). While reading QR codes it also says, only when it changes, what
+would help with a code seen but not read ("move closer", "hold still").
 
 A fault here never reaches the citizen at the desk: it is logged (type and a redacted traceback)
 and reported by signal or on FrameInfo, and the draft is the flow's, untouched. A frame whose
@@ -24,6 +25,7 @@ from PySide6.QtGui import QImage
 from kiosk.camera.capture_policy import AutoCapture
 from kiosk.camera.face_analysis import FaceAnalyzer, FaceModelError, FaceVerdict
 from kiosk.camera.frame_source import FrameSource
+from kiosk.camera.qr_hint_filter import QrHintFilter
 from kiosk.camera.qr_reader import ConfirmedCodeFilter, QrReader
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
@@ -93,6 +95,7 @@ def draw_face_box(frame: np.ndarray, verdict: FaceVerdict) -> np.ndarray:
 class CameraThread(QThread):
     frame_ready = Signal()  # pull the frame with take_frame(): newest wins
     code_scanned = Signal(str)  # a QR read in two consecutive frames
+    qr_hint_changed = Signal(object)  # QrHint while a code is seen but not read; None: hide it
     photo_captured = Signal(object)  # CapturedPhoto taken by the quality gate
     camera_failed = Signal(object)  # CameraFailure
     stream_ended = Signal()
@@ -112,6 +115,7 @@ class CameraThread(QThread):
         self._mode = CameraMode.PREVIEW
         self._mode_changed = threading.Event()
         self._faults = {"face": 0, "qr": 0}  # per camera run, read and written by this thread only
+        self._hints = QrHintFilter()  # used by this thread only
 
     def set_mode(self, mode: CameraMode) -> None:
         """What to do with each frame; a new FACE mode starts auto-capture from zero."""
@@ -179,6 +183,8 @@ class CameraThread(QThread):
             if self._mode_changed.is_set():
                 self._mode_changed.clear()
                 codes.reset()  # the same QR may be scanned anew when the identify step returns
+                if self._hints.reset():
+                    self.qr_hint_changed.emit(None)
                 capture.reset()
                 analyzer = self._analyzer()
                 if analyzer is not None:
@@ -223,14 +229,16 @@ class CameraThread(QThread):
 
     def _scan(self, frame: np.ndarray, codes: ConfirmedCodeFilter) -> None:
         try:
-            found = self._qr_reader.decode(frame)
+            scan = self._qr_reader.scan(frame)
         except Exception as error:  # noqa: BLE001 - this frame is not read; the next may be
             self._fault("qr", "QR reading", error)
             if self._faults["qr"] >= MAX_FAULTS:
                 raise QrReadingFailed(tr("Pembaca QR berhenti karena galat."),
                                       tr("Ketik NIK warga, atau tekan \u201cCoba kamera lagi\u201d.")) from None
             return
-        for code in codes.feed(found):
+        if self._hints.feed(scan):  # before the code: a read code hides the hint first
+            self.qr_hint_changed.emit(self._hints.current)
+        for code in codes.feed(scan.texts):
             self.code_scanned.emit(code)
 
     def _fault(self, kind: str, what: str, error: Exception) -> None:

@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
         self.flow_screen.consent.set_retention_days(self.settings.retention_days)
         self.flow_screen.saved.paper = self.settings.slip_paper
-        self.supervisor_screen = SupervisorScreen(store)
+        self.supervisor_screen = SupervisorScreen(store, make_camera)  # "Pindai QR pendaftaran"
         self.help_screen = HelpScreen(store.database.path.parent)
         self.pages = CurrentPageStack()
         for page in (self.setup_screen, self.sign_in_screen, self.stand_screen, self.home_screen,

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.camera.face_analysis import FaceAnalyzer, FaceVerdict
 from kiosk.camera.frame_source import FrameListSource, FrameSource
-from kiosk.camera.qr_reader import QrReader, make_qr_reader
+from kiosk.camera.qr_reader import QrReader, QrScan, make_qr_reader
 from kiosk.ui.camera_thread import MAX_FAULTS
 from kiosk.ui.screens.face_step import MODELS_UNAVAILABLE, checks_off_notice, checks_off_text
 
@@ -52,16 +52,19 @@ class FaultyAnalyzer:
 
 
 class FaultyReader:
-    """The real zxing-cpp reader, raising on the given calls to ``decode``."""
+    """The real zxing-cpp reader, raising on the given calls to ``scan`` (what the camera calls)."""
 
     def __init__(self, real: QrReader, failing: Callable[[int], bool]) -> None:
         self.real, self.failing, self.calls = real, failing, 0
 
     def decode(self, frame: np.ndarray) -> list[str]:
+        return self.scan(frame).texts
+
+    def scan(self, frame: np.ndarray) -> QrScan:
         self.calls += 1
         if self.failing(self.calls):
             raise Injected(f"reader fault for {NIK}")
-        return self.real.decode(frame)
+        return self.real.scan(frame)
 
 
 class FaultySource(FrameListSource):

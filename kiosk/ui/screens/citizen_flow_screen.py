@@ -327,6 +327,8 @@ class CitizenFlowScreen(QWidget):
         self._camera = self._make_camera()
         self._camera.frame_ready.connect(self._on_camera_frame_ready)
         self._camera.code_scanned.connect(self._on_camera_code_scanned)
+        self._camera.qr_hint_changed.connect(self.identify.show_qr_hint)
+        self._camera.finished.connect(self.identify.clear_qr_hint)  # stopped or failed: its last hint goes
         self._camera.camera_failed.connect(self._on_camera_camera_failed)
         self._camera.stream_ended.connect(self._on_camera_stream_ended)
         self._camera.photo_captured.connect(self._on_camera_photo_captured)

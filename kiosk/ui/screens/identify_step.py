@@ -8,7 +8,9 @@ QR) never replaces it silently and never joins it; the officer is asked ("Pakai 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.camera.qr_scan import QrHint
 
 from kiosk.errors import InvalidQrPayload
 from kiosk.i18n import tr
@@ -17,6 +19,7 @@ from kiosk.qr_payload import MAX_PAYLOAD_CHARS, ScannedIdentity, parse_qr_payloa
 from kiosk.record import CitizenDraft, RecordState, state_label
 from kiosk.regions import RegionTable
 from kiosk.store import Store
+from kiosk.sync.enrolment_qr import is_enrolment_qr
 from kiosk.ui.camera_thread import CameraMode
 from kiosk.ui.screens.common import button, hint, lay_out_beside, mark_invalid, title
 from kiosk.ui.screens.flow_step import FlowStep
@@ -35,6 +38,10 @@ class IdentifyStep(FlowStep):
         self.scanned: ScannedIdentity | None = None  # the QR whose NIK the field holds
         self.pending_scan: ScannedIdentity | None = None  # a QR that would replace another NIK
         self.camera_view = CameraView()
+        self.qr_hint = QLabel()  # under the picture, where the citizen looks: "Dekatkan ponsel ..."
+        self.qr_hint.setObjectName("guidance")
+        self.qr_hint.setWordWrap(True)
+        self.qr_hint.hide()
         self.nik_field = QLineEdit()
         self.nik_field.setMaxLength(MAX_PAYLOAD_CHARS)  # a USB scanner may type a whole payload
         self.nik_field.setPlaceholderText(tr("16 digit NIK"))
@@ -45,14 +52,34 @@ class IdentifyStep(FlowStep):
         self.use_scan_button.clicked.connect(self.use_pending_scan)
         self.use_scan_button.hide()
 
-        lay_out_beside(self, self.camera_view, [
+        lay_out_beside(self, self._camera_column(), [
             title(tr("Pindai QR atau ketik NIK")),
             hint(tr("Arahkan QR dari aplikasi IKD atau tanda terima ke kamera. "
                     "Pemindai USB juga bisa dipakai.")),
             QLabel(tr("NIK")), self.nik_field, self.details, self.banner, self.use_scan_button])
 
+    def _camera_column(self) -> QWidget:
+        """The picture with the hint line below it: the officer's fields never move when it shows."""
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.camera_view, 1)
+        layout.addWidget(self.qr_hint)
+        return column
+
     def camera_mode(self) -> CameraMode:
         return CameraMode.SCAN_QR
+
+    def show_qr_hint(self, hint: QrHint | None) -> None:
+        """What would help the camera read a code it sees (None: nothing to say)."""
+        self.qr_hint.setText(hint.text() if hint is not None else "")
+        self.qr_hint.setVisible(hint is not None)
+
+    def clear_qr_hint(self) -> None:
+        self.show_qr_hint(None)
+
+    def leave(self) -> None:
+        self.clear_qr_hint()
 
     def enter(self, draft: CitizenDraft) -> None:
         self.nik_field.setText(draft.nik)
@@ -64,6 +91,12 @@ class IdentifyStep(FlowStep):
     def accept_code(self, text: str, typed_into_field: bool = False) -> None:
         """A code read by the camera, or typed by a scanner (``typed_into_field``: the field holds
         the payload itself, not a NIK to protect)."""
+        if is_enrolment_qr(text):  # the kiosk's own enrolment QR, shown to the wrong screen
+            self.banner.show_message(
+                "warning", tr("Ini QR pendaftaran kios, bukan QR warga."),
+                tr("QR ini untuk supervisor, di Supervisor → Pengaturan → “Pindai QR pendaftaran”. "
+                   "Untuk warga, pindai QR dari aplikasi IKD atau ketik NIK."))
+            return
         try:
             identity = parse_qr_payload(text)
         except InvalidQrPayload as error:
@@ -193,6 +226,7 @@ class IdentifyStep(FlowStep):
         self.use_scan_button.hide()
         self.details.clear()
         self.banner.clear()
+        self.clear_qr_hint()
         mark_invalid(self.nik_field, False)
 
 

@@ -4,6 +4,7 @@ once; the camera and the language on the next start."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -15,6 +16,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.settings import KioskSettings, changed_keys, parse_settings, save_settings
 from kiosk.store import Store
+from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.screens.common import button, hint
 from kiosk.ui.screens.enrol_panel import EnrolPanel
 from kiosk.ui.widgets.banner import Banner
@@ -72,7 +74,8 @@ def _camera_words(index: int) -> str:
 class SettingsPanel(QWidget):
     settings_saved = Signal(object)  # KioskSettings
 
-    def __init__(self, store: Store, data_dir: Path, parent=None) -> None:
+    def __init__(self, store: Store, data_dir: Path, make_camera: Callable[[], CameraThread] | None = None,
+                 parent=None) -> None:
         super().__init__(parent)
         self._store = store
         self._data_dir = data_dir
@@ -118,7 +121,7 @@ class SettingsPanel(QWidget):
         settings_column.addWidget(self.save_button)
         settings_column.addWidget(self.banner)
         # Below the settings, not beside them: at 1024 px and 125 % scaling only one column fits.
-        self.enrol_panel = EnrolPanel(store)
+        self.enrol_panel = EnrolPanel(store, make_camera)
         layout = QVBoxLayout(self)
         layout.addLayout(settings_column)
         layout.addSpacing(16)

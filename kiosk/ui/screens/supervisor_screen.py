@@ -3,6 +3,8 @@ signed-in supervisor reaches it (the home screen hides the button; the main wind
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
@@ -11,6 +13,7 @@ from kiosk.i18n import tr
 from kiosk.officers import Officer
 from kiosk.store import Store
 from kiosk.settings import KioskSettings
+from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.screens.common import button, title
 from kiosk.ui.screens.officers_panel import OfficersPanel
 from kiosk.ui.screens.records_panel import RecordsPanel
@@ -22,13 +25,13 @@ from kiosk.ui.screens.targets_panel import TargetsPanel
 class SupervisorScreen(QWidget):
     home_requested = Signal()
 
-    def __init__(self, store: Store, parent=None) -> None:
+    def __init__(self, store: Store, make_camera: Callable[[], CameraThread] | None = None, parent=None) -> None:
         super().__init__(parent)
         self._store = store
         self.officer: Officer | None = None
         self.tally_panel = TallyPanel(store)
         self.officers_panel = OfficersPanel(store)
-        self.settings_panel = SettingsPanel(store, store.database.path.parent)
+        self.settings_panel = SettingsPanel(store, store.database.path.parent, make_camera)
         self.records_panel = RecordsPanel(store)
         self.targets_panel = TargetsPanel(store)
         self.tabs = QTabWidget()

@@ -5,18 +5,17 @@ while a citizen is being served. The record is sealed only when the officer pres
 
 A double click or a double Enter moves one step forward, never two: a "Lanjut" press (click, Enter,
 Alt+Right) that comes within the double-click interval of a step change, with no other key or click
-in between, is dropped (``RepeatGuard``). Going back needs no guard: it cannot save or skip. Without it a double click on "Lanjut" at the face step saved the record before
-the citizen ever saw the activation QR.
+in between, is dropped (``kiosk/ui/repeat_guard.py``). Going back needs no guard: it cannot save or
+skip.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
@@ -26,6 +25,7 @@ from kiosk.record import CitizenDraft, Stand
 from kiosk.regions import RegionTable
 from kiosk.store import Store
 from kiosk.ui.camera_thread import CameraFailure, CameraMode, CameraThread
+from kiosk.ui.repeat_guard import NAVIGATION_KEYS, RepeatGuard
 from kiosk.ui.screens.activation_step import ActivationStep
 from kiosk.ui.screens.common import button
 from kiosk.ui.screens.consent_step import ConsentStep
@@ -35,54 +35,6 @@ from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.screens.identify_step import IdentifyStep
 from kiosk.ui.screens.saved_step import SavedStep
 from kiosk.ui.widgets.current_page_stack import CurrentPageStack
-
-
-NAVIGATION_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-class RepeatGuard(QObject):
-    """Tells a deliberate navigation press from the second half of a double press.
-
-    Watches every key press and click in the application (one event filter); a press of a
-    navigation key or button is a repeat when it follows a step change within the double-click
-    interval and nothing else was pressed in between."""
-
-    def __init__(self, nav_buttons: tuple[QWidget, ...], parent=None) -> None:
-        super().__init__(parent)
-        self._nav_buttons = nav_buttons
-        self._step_changed_at = float("-inf")
-        self._other_input = True
-        QApplication.instance().installEventFilter(self)
-
-    def step_changed(self) -> None:
-        self._step_changed_at = time.monotonic()
-        self._other_input = False
-
-    def note_input(self) -> None:
-        """Something new reached the step without a key or click (a QR read by the camera)."""
-        self._other_input = True
-
-    def is_repeat(self) -> bool:
-        interval = QApplication.doubleClickInterval() / 1000
-        return not self._other_input and time.monotonic() - self._step_changed_at < interval
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        # A key bound to a shortcut (F3, Alt+Left) arrives as ShortcutOverride only, others as both.
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self._is_navigation_key(event):
-            self._other_input = True
-        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) \
-                and isinstance(watched, QWidget) and watched not in self._nav_buttons:
-            # (the window gets each click first, as a QWindow: only the widget hit counts)
-            self._other_input = True
-        return False
-
-    @staticmethod
-    def _is_navigation_key(event) -> bool:
-        key = event.key()
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        return key in NAVIGATION_KEYS or (alt and key == Qt.Key.Key_Right) or key in (
-            Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Control)
 
 
 class CitizenFlowScreen(QWidget):

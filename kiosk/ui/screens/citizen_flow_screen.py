@@ -33,6 +33,7 @@ from kiosk.ui.screens.contact_step import ContactStep
 from kiosk.ui.screens.face_step import FaceStep
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.screens.identify_step import IdentifyStep
+from kiosk.ui.screens.not_continued import NotContinuedQuestion
 from kiosk.ui.screens.saved_step import SavedStep
 from kiosk.ui.widgets.current_page_stack import CurrentPageStack
 
@@ -40,6 +41,7 @@ from kiosk.ui.widgets.current_page_stack import CurrentPageStack
 class CitizenFlowScreen(QWidget):
     record_sealed = Signal(object)  # RecordSummary
     home_requested = Signal()
+    visit_not_continued = Signal(object)  # NotContinuedReason: counted, the draft dropped, home shown
 
     def __init__(self, store: Store, regions: RegionTable,
                  make_camera: Callable[[], CameraThread], parent=None) -> None:
@@ -80,6 +82,9 @@ class CitizenFlowScreen(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.cancel_button = button(tr("Batal"), name="danger")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.not_continued = NotContinuedQuestion(self, self._citizen_may_leave)
+        self.not_continued.reason_chosen.connect(self._on_not_continued_reason_chosen)
+        self.not_continued_button = self.not_continued.button
         self.retry_camera_button = button(tr("Coba kamera lagi"))
         self.retry_camera_button.clicked.connect(self._on_retry_camera_clicked)
         self.retry_camera_button.hide()
@@ -89,6 +94,7 @@ class CitizenFlowScreen(QWidget):
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.cancel_button)
+        nav.addWidget(self.not_continued_button)
         nav.addWidget(self.retry_camera_button)
         nav.addStretch(1)
         nav.addWidget(self.next_button)
@@ -182,6 +188,7 @@ class CitizenFlowScreen(QWidget):
         self.step_bar.setText(tr("Langkah {number} dari {total}: {name}",
                                  number=index + 1, total=len(self.steps), name=step.step_title))
         self.back_button.setVisible(not last)
+        self.not_continued_button.setVisible(not last)
         self.back_button.setEnabled(index > 0)
         self.cancel_button.setText(tr("Ke beranda") if last else tr("Batal"))
         self.cancel_button.setObjectName("" if last else "danger")  # nothing to lose once saved
@@ -203,6 +210,27 @@ class CitizenFlowScreen(QWidget):
             "warning", tr("Data warga ini belum disimpan."),
             tr("Tekan Batal sekali lagi untuk membuang data ini dan kembali ke beranda."))
 
+    # -- a citizen who leaves without a record ---------------------------------------------------
+    def _citizen_may_leave(self) -> bool:
+        """“Warga tidak melanjutkan” (button, F8) is for a citizen whose record is not saved yet."""
+        return self.isVisible() and self.current_step() is not self.saved and self._officer is not None
+
+    def _on_not_continued_reason_chosen(self, reason) -> None:
+        if not self._citizen_may_leave():
+            return  # the flow moved on under the window (a fault, a lock): nothing to count
+        try:
+            self._store.record_not_continued(reason, self._officer.officer_id, self._stand)
+        except KioskError as error:  # not counted: the draft stays, the officer may try again
+            self.current_step().banner.show_error(error)
+            return
+        self.discard()
+        self.finish()
+        self.visit_not_continued.emit(reason)
+
+    def _close_questions(self) -> None:
+        """The flow leaves the citizen (lock, fault, home): an open question goes, unanswered."""
+        self.not_continued.close()
+
     def _draft_started(self) -> bool:
         return bool(self.identify.nik_field.text() or self.draft.nik)
 
@@ -221,6 +249,7 @@ class CitizenFlowScreen(QWidget):
     # -- the screen lock -----------------------------------------------------------------------
     def pause(self) -> None:
         """The screen locks: the camera goes off, the draft and the step stay as they are."""
+        self._close_questions()
         self.stop_camera()
 
     def resume(self) -> None:
@@ -232,6 +261,7 @@ class CitizenFlowScreen(QWidget):
         typed, to resume. False (and dropped) when there is nothing to keep or it is already
         sealed: a sealed record must never be offered, and saved, a second time."""
         self._resume_focus = self.focusWidget()
+        self._close_questions()
         self.stop_camera()
         if not self.has_unsaved_citizen() or self._store.get(self.draft.record_id) is not None:
             self.discard()
@@ -254,6 +284,7 @@ class CitizenFlowScreen(QWidget):
 
     def discard(self) -> None:
         """Another officer unlocked: the citizen's unsaved data is dropped, never shown to them."""
+        self._close_questions()
         self.stop_camera()
         self.current_step().leave()
         self.draft = CitizenDraft()
@@ -264,6 +295,7 @@ class CitizenFlowScreen(QWidget):
         self.identify.nik_field.clear()
 
     def finish(self) -> None:
+        self._close_questions()
         self.stop_camera()
         self.current_step().leave()
         self.home_requested.emit()

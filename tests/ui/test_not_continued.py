@@ -23,23 +23,6 @@ PLACE, KELURAHAN_CODE = "Kantor Lurah Lubuk Buaya", "13.71.11.1009"  # conftest'
 LOCK_MS = 300  # the real default is 2 minutes
 
 
-def question(desk) -> ReasonDialog:
-    """The open “why?” window, active: the officer's keys go to it."""
-    desk.qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReasonDialog), timeout=2000)
-    dialog = QApplication.activeModalWidget()
-    desk.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
-    return dialog
-
-
-def answer(desk, *keys: Qt.Key) -> None:
-    """Keys pressed on the open question, wherever its focus is."""
-    dialog = question(desk)
-    for key in keys:
-        focus = QApplication.focusWidget()
-        assert focus is not None and focus.window() is dialog, f"focus is not in the question: {focus!r}"
-        desk.qtbot.keyClick(focus, key)
-
-
 def open_questions() -> list[ReasonDialog]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, ReasonDialog) and w.isVisible()]
 
@@ -76,17 +59,17 @@ def test_a_citizen_who_leaves_is_counted_with_the_reason_and_nothing_about_them_
     officer = window.officer
     to_consent_step(desk)
     desk.press(Qt.Key.Key_F8)
-    dialog = question(desk)
+    dialog = desk.question()
     assert [c.text() for c in dialog.choices][:2] == ["1   Tidak punya ponsel pintar",
                                                       "2   Ponsel tidak mendukung aplikasi IKD"]
     assert dialog.picked() is None  # never a default reason
 
-    answer(desk, Qt.Key.Key_Return)  # nothing picked yet: the window says how, and stays
+    desk.answer(Qt.Key.Key_Return)  # nothing picked yet: the window says how, and stays
     assert open_questions() == [dialog] and dialog.missing.isVisible()
     assert "tekan angkanya" in dialog.missing.text()
-    answer(desk, Qt.Key.Key_2, Qt.Key.Key_Down)  # "2", then one down: "Tidak punya alamat email"
+    desk.answer(Qt.Key.Key_2, Qt.Key.Key_Down)  # "2", then one down: "Tidak punya alamat email"
     assert dialog.picked() is NotContinuedReason.NO_EMAIL
-    answer(desk, Qt.Key.Key_Return)
+    desk.answer(Qt.Key.Key_Return)
 
     assert desk.page is window.home_screen and open_questions() == []
     banner = window.home_screen.sync_banner
@@ -120,7 +103,7 @@ def test_escape_keeps_the_citizen_as_typed_and_the_focus_back_on_lanjut(serving)
     desk, flow = serving, serving.flow
     to_consent_step(desk)
     desk.qtbot.mouseClick(flow.not_continued_button, Qt.MouseButton.LeftButton)
-    answer(desk, Qt.Key.Key_1, Qt.Key.Key_Escape)  # picked, then the citizen stays after all
+    desk.answer(Qt.Key.Key_1, Qt.Key.Key_Escape)  # picked, then the citizen stays after all
 
     assert open_questions() == [] and visits(desk) == []
     assert desk.page is flow and desk.step() is flow.consent
@@ -135,12 +118,12 @@ def test_a_double_click_or_a_second_f8_asks_once_and_counts_one_visit(serving, s
     desk, flow = serving, serving.flow
     desk.type(NIK)
     desk.double_click(flow.not_continued_button)
-    dialog = question(desk)
+    dialog = desk.question()
     assert open_questions() == [dialog]
     flow.not_continued.ask()  # F8 while the window is open: the same window, not a second one
     assert open_questions() == [dialog]
 
-    answer(desk, Qt.Key.Key_5)
+    desk.answer(Qt.Key.Key_5)
     desk.double_click(dialog.confirm_button)
     assert desk.page is desk.window.home_screen
     assert [v.reason for v in visits(desk)] == [NotContinuedReason.WILL_COME_BACK.value]
@@ -169,7 +152,7 @@ def test_a_citizen_who_leaves_at_once_is_counted_too(serving, store) -> None:
     """No smartphone, said before anything was typed: counted, and Batal's question is not asked."""
     desk = serving
     desk.press(Qt.Key.Key_F8)
-    answer(desk, Qt.Key.Key_Down, Qt.Key.Key_Return)  # from nothing, Down picks the first reason
+    desk.answer(Qt.Key.Key_Down, Qt.Key.Key_Return)  # from nothing, Down picks the first reason
     assert desk.page is desk.window.home_screen
     assert [v.reason for v in visits(desk)] == [NotContinuedReason.NO_SMARTPHONE.value]
 
@@ -180,10 +163,12 @@ def test_the_screen_lock_closes_the_question_unanswered(serving, store) -> None:
     desk, flow, window = serving, serving.flow, serving.window
     to_consent_step(desk)
     desk.press(Qt.Key.Key_F8)
-    answer(desk, Qt.Key.Key_3)
+    desk.answer(Qt.Key.Key_3)
     window.idle_watch.set_timeout_ms(LOCK_MS)
     desk.qtbot.waitUntil(window.is_locked, timeout=3000)
     assert open_questions() == [] and visits(desk) == []
     assert desk.page is window.sign_in_screen
+    pin_field = window.sign_in_screen.pin_field
+    desk.qtbot.waitUntil(lambda: QApplication.focusWidget() is pin_field, timeout=2000)  # the PIN, not the question
     desk.sign_in()
     assert desk.page is flow and (flow.draft.nik, flow.draft.email) == (NIK, EMAIL)

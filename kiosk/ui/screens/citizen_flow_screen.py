@@ -230,6 +230,7 @@ class CitizenFlowScreen(QWidget):
     def _close_questions(self) -> None:
         """The flow leaves the citizen (lock, fault, home): an open question goes, unanswered."""
         self.not_continued.close()
+        self.face.close_question()
 
     def _draft_started(self) -> bool:
         return bool(self.identify.nik_field.text() or self.draft.nik)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,6 +29,7 @@ PICTURE_HEIGHT = 150
 # Wide enough that the heading and the question wrap to few lines (a wrapped label alone would
 # squeeze them), narrow enough for 1024x768 at 125 % scaling (819 px).
 MIN_WIDTH = 680
+WINDOW_MARGIN = 20  # the kiosk window shows this much on each side of the question
 
 
 class ReasonDialog(QDialog):
@@ -40,14 +41,15 @@ class ReasonDialog(QDialog):
         self.setObjectName("reasonDialog")
         self.setWindowTitle(tr("Kios IKD"))
         self._values = [value for value, _ in choices]
+        self._texts = [f"{number}   {label}" for number, (_, label) in enumerate(choices, start=1)]
         self._answered = False
         self.group = QButtonGroup(self)
         self.choices: list[QRadioButton] = []
-        for number, (_, label) in enumerate(choices, start=1):
-            choice = QRadioButton(f"{number}   {label}")
+        for index, text in enumerate(self._texts):
+            choice = QRadioButton(text)
             choice.setObjectName("reasonChoice")
             choice.installEventFilter(self)
-            self.group.addButton(choice, number - 1)
+            self.group.addButton(choice, index)
             self.choices.append(choice)
         self.group.idToggled.connect(self._on_group_id_toggled)
         self.missing = hint(tr("Pilih satu alasan dulu: tekan angkanya (1\u2013{last}) atau panah, lalu Enter.",
@@ -90,12 +92,31 @@ class ReasonDialog(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        """Tall enough for every wrapped line at this width: on its own a window is sized to
-        at most 2/3 of the screen, and the heading and question were cut."""
-        width = max(self.sizeHint().width(), MIN_WIDTH)  # each reason on one line
+        """Each reason on one line where the kiosk window has room for it, else on two; then tall
+        enough for every wrapped line (on its own a window is sized to at most 2/3 of the
+        screen, and the heading and question were cut)."""
+        room = self.parentWidget().window().width() - 2 * WINDOW_MARGIN
+        width = max(MIN_WIDTH, min(self._one_line_width(), room))
+        self._wrap_choices(width)
         height = self.layout().totalHeightForWidth(width)
-        self.setMinimumHeight(height)
+        self.setMinimumSize(width, height)
         self.resize(width, height)
+
+    def _one_line_width(self) -> int:
+        for choice, text in zip(self.choices, self._texts):
+            choice.setText(text)
+        return self.sizeHint().width()
+
+    def _wrap_choices(self, width: int) -> None:
+        """A radio button does not wrap its text: the line breaks are put in by hand."""
+        left, _, right, _ = self.layout().getContentsMargins()
+        for choice, text in zip(self.choices, self._texts):
+            choice.ensurePolished()
+            bold = QFont(choice.font())
+            bold.setBold(True)  # a picked reason is shown in bold: it must fit then too
+            metrics = QFontMetrics(bold)
+            frame = choice.sizeHint().width() - choice.fontMetrics().horizontalAdvance(text)
+            choice.setText(wrapped(text, width - left - right - frame, metrics))
 
     # -- the answer ----------------------------------------------------------------------------
     def picked(self) -> object | None:
@@ -151,3 +172,17 @@ class ReasonDialog(QDialog):
             target = min(max(current + step, 0), len(self.choices) - 1)
         self.pick(target)
         return True
+
+
+def wrapped(text: str, width: int, metrics: QFontMetrics) -> str:
+    """``text`` ("N   reason") with line breaks between words so that no line is wider than
+    ``width``; the lines after the first start under the reason, not under its number."""
+    number, _, reason = text.partition("   ")
+    indent = " " * round(metrics.horizontalAdvance(f"{number}   ") / metrics.horizontalAdvance(" "))
+    lines = [f"{number}  "]
+    for word in reason.split(" "):
+        if metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width or lines[-1].endswith("  "):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(f"{indent}{word}")
+    return "\n".join(lines)

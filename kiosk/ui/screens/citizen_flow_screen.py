@@ -94,13 +94,17 @@ class CitizenFlowScreen(QWidget):
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.cancel_button)
-        nav.addWidget(self.not_continued_button)
         nav.addWidget(self.retry_camera_button)
         nav.addStretch(1)
         nav.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
-        layout.addWidget(self.step_bar)
+        # "Warga tidak melanjutkan" on the step bar's row: beside Batal it pushed "Lanjut" off a
+        # 1024 px screen (and at 125 % there was room for 177 px of it).
+        top = QHBoxLayout()
+        top.addWidget(self.step_bar, 1)
+        top.addWidget(self.not_continued_button)
+        layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         layout.addLayout(nav)
         # From "Lanjut" one Tab reaches "Batal"/"Ke beranda" before the step's own buttons (the

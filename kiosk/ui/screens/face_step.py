@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar
 
 from kiosk.camera.capture_policy import CapturedPhoto, photo_of
 from kiosk.camera.face_analysis import FaceVerdict
@@ -28,11 +28,15 @@ from kiosk.ui.camera_thread import CameraMode, FrameInfo, to_qimage
 from kiosk.ui.screens.common import button, lay_out_beside, title
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.widgets.camera_view import CameraView
+from kiosk.ui.widgets.photo_preview import PhotoPreview
 from kiosk.ui.widgets.reason_dialog import ReasonDialog
 
 log = logging.getLogger(__name__)
 
-PHOTO_PREVIEW_HEIGHT = 220
+# The photo preview's usual size, and the least it gives way to on a small screen (1024x768 at
+# 125 %, where the note under it needs two lines).
+PHOTO_PREVIEW = QSize(225, 220)
+PHOTO_PREVIEW_SMALLEST = QSize(225, 150)
 NO_VERDICT = FaceVerdict(accepted=False, reasons=(), measures={}, face_box=None, guidance="")
 # Why a photo was taken by hand (kept with the photo; see capture_reason): the camera saw a face
 # (no reason asked), the face models cannot run, or a ManualCaptureReason the officer picked.
@@ -91,11 +95,7 @@ class FaceStep(FlowStep):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setFormat(tr("Foto otomatis %p%"))
-        self.photo_label = QLabel(tr("Belum ada foto"))
-        self.photo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo_label.setMinimumSize(225, PHOTO_PREVIEW_HEIGHT)
-        self.photo_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.photo_label.setObjectName("card")
+        self.photo_label = PhotoPreview(tr("Belum ada foto"), PHOTO_PREVIEW, PHOTO_PREVIEW_SMALLEST)
         self.override_note = QLabel(tr("Diambil manual: pemeriksaan kualitas dilewati"))
         self.override_note.setObjectName("overrideNote")
         self.override_note.setWordWrap(True)  # on one line it made the step 1008 px wide
@@ -158,12 +158,9 @@ class FaceStep(FlowStep):
         self.override_note.setText(manual_note(self.capture_reason or BY_OFFICER))
         self.override_note.setVisible(photo.manual)
         self.progress.setValue(100)
+        self.progress.hide()  # the photo shows it is done; at 125 % its room is needed for the note
         self.guidance.setText(tr("Foto diambil. Ulangi bila kurang baik."))
-        pixmap = QPixmap()
-        pixmap.loadFromData(photo.jpeg, "JPEG")
-        self.photo_label.setPixmap(pixmap.scaled(self.photo_label.contentsRect().size(),
-                                                 Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation))
+        self.photo_label.show_photo(photo.jpeg)
         self.banner.clear()
         self.camera_mode_requested.emit(CameraMode.PREVIEW)
 
@@ -252,8 +249,7 @@ class FaceStep(FlowStep):
         self.capture_reason = None
         self.face_checks_off = False  # the next camera run reports it again on its first frame
         self.progress.show()
-        self.photo_label.clear()
-        self.photo_label.setText(tr("Belum ada foto"))
+        self.photo_label.show_text(tr("Belum ada foto"))
         self.override_note.hide()
         self.retake_button.setEnabled(False)
         self.progress.setValue(0)

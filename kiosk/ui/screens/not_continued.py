@@ -20,7 +20,7 @@ SHORTCUT = "F8"  # free on every step of the flow, and away from F3/F5 that are 
 
 def not_continued_button() -> QPushButton:
     widget = button(tr("Warga tidak melanjutkan (F8)"), name="danger")
-    widget.setProperty("compact", True)  # beside Kembali, Batal and Lanjut on a 1024 px screen
+    widget.setProperty("compact", True)  # small, on the step bar's row (kiosk.qss)
     widget.setToolTip(tr("Warga pulang tanpa data: pilih alasannya; hanya alasan yang dicatat"))
     return widget
 

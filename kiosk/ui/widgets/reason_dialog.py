@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPixmap
+from PySide6.QtGui import QFontMetrics, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -95,6 +95,7 @@ class ReasonDialog(QDialog):
         """Each reason on one line where the kiosk window has room for it, else on two; then tall
         enough for every wrapped line (on its own a window is sized to at most 2/3 of the
         screen, and the heading and question were cut)."""
+        self.ensurePolished()  # the style sheet's fonts, before anything is measured
         room = self.parentWidget().window().width() - 2 * WINDOW_MARGIN
         width = max(MIN_WIDTH, min(self._one_line_width(), room))
         self._wrap_choices(width)
@@ -111,12 +112,8 @@ class ReasonDialog(QDialog):
         """A radio button does not wrap its text: the line breaks are put in by hand."""
         left, _, right, _ = self.layout().getContentsMargins()
         for choice, text in zip(self.choices, self._texts):
-            choice.ensurePolished()
-            bold = QFont(choice.font())
-            bold.setBold(True)  # a picked reason is shown in bold: it must fit then too
-            metrics = QFontMetrics(bold)
-            frame = choice.sizeHint().width() - choice.fontMetrics().horizontalAdvance(text)
-            choice.setText(wrapped(text, width - left - right - frame, metrics))
+            room = width - left - right - _frame(choice, text)
+            choice.setText(wrapped(text, room, choice.fontMetrics()))
 
     # -- the answer ----------------------------------------------------------------------------
     def picked(self) -> object | None:
@@ -144,8 +141,9 @@ class ReasonDialog(QDialog):
         self.reason_chosen.emit(value)
 
     def _on_group_id_toggled(self, _index: int, checked: bool) -> None:
-        if checked:
+        if checked and self.missing.isVisible():
             self.missing.hide()
+            self._fit()  # no gap where the hint was
 
     # -- keys ----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -172,6 +170,11 @@ class ReasonDialog(QDialog):
             target = min(max(current + step, 0), len(self.choices) - 1)
         self.pick(target)
         return True
+
+
+def _frame(choice: QRadioButton, text: str) -> int:
+    """The width of a choice besides its text: indicator, spacing, padding, border."""
+    return choice.sizeHint().width() - choice.fontMetrics().horizontalAdvance(text)
 
 
 def wrapped(text: str, width: int, metrics: QFontMetrics) -> str:

@@ -59,3 +59,19 @@ def manual_capture_label(reason: ManualCaptureReason) -> str:
         ManualCaptureReason.PHYSICAL_CONDITION: tr("Kondisi fisik warga (tidak bisa menghadap atau diam)"),
         ManualCaptureReason.MODELS_UNAVAILABLE: tr("Pemeriksaan wajah otomatis tidak tersedia"),
     }[reason]
+
+
+# Stored for a photo the officer took by hand (F3) while the camera did find a face in the frame:
+# no reason is asked then. (Before the reason was required, every F3 photo was stored so.)
+TAKEN_WITH_FACE_FOUND = "officer"
+
+
+def capture_reason_words(code: str) -> str | None:
+    """The words for a stored manual-capture code, for the tally; None for a code this version
+    does not know (a newer kiosk's reason)."""
+    if code == TAKEN_WITH_FACE_FOUND:
+        return tr("Diambil manual oleh petugas; kamera menemukan wajah")
+    try:
+        return manual_capture_label(ManualCaptureReason(code))
+    except ValueError:
+        return None

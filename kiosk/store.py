@@ -186,7 +186,10 @@ class Store:
     def record_not_continued(self, reason: NotContinuedReason, officer_id: int, stand: Stand) -> None:
         """Count a citizen who left without a record: the reason code, where and when, and who served.
         Nothing about the citizen is kept (no NIK, no hash of it): they did not consent. Audited."""
-        self.visits.record(reason, officer_id, stand)
+        try:
+            self.visits.record(reason, officer_id, stand)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise visit_failure(exc) from exc
 
     def not_continued_visits(self, date_from: dt.date, date_to: dt.date, officer_id: int | None = None,
                              stand: str | None = None) -> list[NotContinuedVisit]:
@@ -361,6 +364,19 @@ def seal_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
         tr("Kios gagal menulis ke basis data; data warga ini belum tersimpan."),
         tr("Coba lagi: tekan Simpan lagi. Bila terus gagal, jangan tutup layar ini dan hubungi dukungan "
            "teknis; data sebelumnya aman."))
+
+
+def visit_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
+    """Why a visit without a record was not counted; the citizen's draft is still on screen."""
+    text = str(exc).lower()
+    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return DiskFullError(
+            tr("Disk penuh: kunjungan ini belum tercatat."),
+            tr("Kosongkan ruang disk atau sinkronkan, lalu tekan \u201cWarga tidak melanjutkan\u201d lagi."))
+    return DatabaseError(
+        tr("Kios gagal mencatat kunjungan ini."),
+        tr("Tunggu beberapa detik, lalu tekan \u201cWarga tidak melanjutkan\u201d lagi. Bila terus gagal, "
+           "hubungi dukungan teknis."))
 
 
 def _check_erasable(row: tuple | None, now: dt.datetime) -> None:

@@ -163,6 +163,41 @@ def shoot_face_models_missing(app: QApplication, store) -> None:
     leave(window)
 
 
+def shoot_not_continued(app: QApplication, store) -> None:
+    """The citizen leaves at the consent step: "Warga tidak melanjutkan" (F8) asks why."""
+    source = lambda: VideoFileSource(demo_video_path(), loop=True)  # noqa: E731
+    window, flow = at_face_step(app, store, lambda: CameraThread(source, make_qr_reader(), shared_face_analyzer()),
+                                "1371114506920002", "dewi.lestari@gmail.com", "081277654321")
+    flow.go_back()  # to the consent step, where a citizen who declines leaves
+    flow.not_continued.ask()
+    dialog = flow.not_continued.dialog
+    shoot(app, window, "29-not-continued-question")
+    dialog.pick(2)
+    shoot(app, window, "29-not-continued-picked")
+    dialog.accept()
+    shoot(app, window, "29-not-continued-home")
+    window.close()
+
+
+def shoot_face_no_face_reason(app: QApplication, store) -> None:
+    """F3 on a frame without a face (a coffee cup): the photo is taken only with a reason."""
+    photo = cv2.imread(str(Path(__file__).resolve().parent.parent / "tests/data/faces/sk_coffee.png"))
+    analyzer, reader = shared_face_analyzer(), make_qr_reader()
+    window, flow = at_face_step(
+        app, store, lambda: CameraThread(lambda: FrameListSource([photo], loop=True), reader, analyzer),
+        "1371116512990137", "ani@example.com", "081355512345")
+    wait_until(app, lambda: tr("Hadapkan wajah ke kamera") in flow.face.guidance.text())
+    flow.face.capture()
+    dialog = flow.face.reason_dialog
+    shoot(app, window, "30-face-no-face-question")
+    dialog.accept()  # Enter with nothing picked: the window says how
+    shoot(app, window, "30-face-no-face-question-unpicked")
+    dialog.pick(0)
+    dialog.accept()
+    shoot(app, window, "30-face-manual-with-reason")
+    leave(window)
+
+
 def main() -> int:
     global OUT, SIZE
     if "--language" in sys.argv:
@@ -287,6 +322,8 @@ def main() -> int:
     shoot_face_guidance(app, store)
     shoot_face_models_missing(app, store)
     shoot_qr_hint(app, store)
+    shoot_not_continued(app, store)
+    shoot_face_no_face_reason(app, store)
 
     demo_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-demo-"))
     use_throwaway_keys(demo_dir)  # as run_gui does for --demo

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
-from kiosk.outcomes import ManualCaptureReason, NotContinuedReason, manual_capture_label, not_continued_label
+from kiosk.outcomes import NotContinuedReason, capture_reason_words, not_continued_label
 from kiosk.reports.tally_data import Tally
 
 TARGET_MISSING = "sasaran belum diisi"
@@ -61,8 +61,9 @@ def tally_rows(tally: Tally) -> list[tuple[str, str, str]]:
 
 def _reason_words(section: str, key: str) -> str:
     """The Indonesian words for a reason code, for the reader of the spreadsheet."""
-    kind, words = {"not_continued": (NotContinuedReason, not_continued_label),
-                   "manual_capture": (ManualCaptureReason, manual_capture_label)}.get(section, (None, None))
+    if section == "manual_capture":
+        return capture_reason_words(key) or ""
+    kind, words = {"not_continued": (NotContinuedReason, not_continued_label)}.get(section, (None, None))
     if kind is None:
         return TOTAL_WORDS.get((section, key), lambda: "")()
     try:

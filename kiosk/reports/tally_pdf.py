@@ -25,7 +25,7 @@ from reportlab.platypus import (
 )
 
 from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
-from kiosk.outcomes import ManualCaptureReason, NotContinuedReason, manual_capture_label, not_continued_label
+from kiosk.outcomes import NotContinuedReason, capture_reason_words, not_continued_label
 from kiosk.reports.id_format import (
     date_id,
     datetime_id,
@@ -240,7 +240,7 @@ def _outcome_sections(tally: Tally, width: float) -> list:
         left = Paragraph(tr("Tidak ada warga yang berhenti di tengah layanan pada periode ini."), _BODY)
     if tally.manual_capture:
         rows = [[tr("Alasan"), tr("Jumlah")]]
-        rows += [[_label(manual_capture_label, ManualCaptureReason, code), n(count)]
+        rows += [[capture_reason_words(code) or tr("Lainnya ({code})", code=code), n(count)]
                  for code, count in tally.manual_capture]
         by_hand = _table(rows, [width - 40 * mm, 40 * mm])
     else:
@@ -251,10 +251,8 @@ def _outcome_sections(tally: Tally, width: float) -> list:
 
 
 def _label(words, kind, code: str) -> str:
-    """The officer's words for a reason code; a code this version does not know (an older
-    kiosk's "officer", a newer kiosk's reason) is shown as it is."""
-    if code == "officer":  # sealed before the officer had to pick a reason
-        return tr("Diambil manual oleh petugas (alasan tidak dicatat)")
+    """The officer's words for a reason code; a code this version does not know (a newer
+    kiosk's reason) is shown as it is."""
     try:
         return words(kind(code))
     except ValueError:

@@ -9,6 +9,7 @@ from kiosk.disk_guard import check_room_for_new_record
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
 from kiosk.officers import Officer
+from kiosk.outcomes import not_continued_label
 from kiosk.record import UNSYNCED_STATES, Stand
 from kiosk.regions import RegionTable
 from kiosk.settings import KioskSettings
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self._recovering = False
         self._resume_pending = False  # a citizen kept after a fault, offered on the home screen
         self._replace_armed = False  # F2 pressed once over that offer: a second press drops it
+        self._visit_note = ""  # "Kunjungan dicatat: ..." on the home screen, until the next citizen
         self.crash_box: QMessageBox | None = None
         self.crash_guard = None  # set by the composition root (kiosk/ui/app.py)
         self.idle_watch = IdleWatch(self.settings.idle_lock_minutes * 60_000, self)
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.home_screen.sign_out_requested.connect(self.sign_out)
         self.flow_screen.record_sealed.connect(self._on_flow_screen_record_sealed)
         self.flow_screen.home_requested.connect(self.show_home)
+        self.flow_screen.visit_not_continued.connect(self._on_flow_screen_visit_not_continued)
         self.home_screen.sync_requested.connect(self._on_home_screen_sync_requested)
         self.home_screen.supervisor_requested.connect(self.show_supervisor)
         self.supervisor_screen.home_requested.connect(self.show_home)
@@ -291,6 +294,8 @@ class MainWindow(QMainWindow):
                 tr("Tekan \u201cLanjutkan\u201d untuk melayani warga tadi, atau tekan F2 sekali lagi untuk "
                    "membuangnya dan melayani warga baru."))
             return
+        if self._visit_note and self.home_screen.sync_banner.message_text() == self._visit_note:
+            self.home_screen.sync_banner.clear()  # about the citizen before: stale once the next one comes
         self._resume_pending = False  # a new citizen instead of the one offered: that draft goes
         self.home_screen.withdraw_resume_offer()
         self.pages.setCurrentWidget(self.flow_screen)
@@ -312,6 +317,12 @@ class MainWindow(QMainWindow):
 
     def _on_flow_screen_record_sealed(self, record) -> None:
         self.refresh_queue_size()
+
+    def _on_flow_screen_visit_not_continued(self, reason) -> None:
+        self._visit_note = tr("Kunjungan dicatat: {reason}. Data warga itu tidak disimpan.",
+                              reason=not_continued_label(reason))
+        self.home_screen.show_sync_result("success", self._visit_note,
+                                          tr("Tekan F2 untuk melayani warga berikutnya."))
 
     def _on_home_screen_sync_requested(self) -> None:
         if self._sync is None:

@@ -25,6 +25,7 @@ from kiosk.store import Store, open_store
 from kiosk.ui.app import demo_video_path, shared_face_analyzer
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.widgets.reason_dialog import ReasonDialog
 
 UI_TESTS = Path(__file__).parent
 # The offscreen platform says this whenever a window is shown; it is not about the kiosk.
@@ -266,6 +267,25 @@ class Desk:
             self.press(Qt.Key.Key_Tab)
         assert self.focused() is to, f"Tab moved the focus to {self.focused()!r}"
 
+    # -- a question window (kiosk/ui/widgets/reason_dialog.py) --------------------------------
+    def question(self) -> ReasonDialog:
+        """The open "why?" window, active: the officer's keys go to it."""
+        self.qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReasonDialog), timeout=2000)
+        dialog = QApplication.activeModalWidget()
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+        return dialog
+
+    def answer(self, *keys: Qt.Key) -> None:
+        """Keys pressed on the open question, wherever its focus is."""
+        dialog = self.question()
+        for key in keys:
+            focus = QApplication.focusWidget()
+            assert focus is not None and focus.window() is dialog, f"focus is not in the question: {focus!r}"
+            self.qtbot.keyClick(focus, key)
+        if not (shiboken6.isValid(dialog) and dialog.isVisible()):  # answered: the officer looks back
+            self.qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                                 and QApplication.focusWidget().window() is self.window, timeout=2000)
+
     # -- opening the desk --------------------------------------------------------------------
     def create_supervisor(self, name: str = SUPERVISOR[0], nip: str = SUPERVISOR[1],
                           pin: str = SUPERVISOR[2]) -> None:
@@ -342,14 +362,17 @@ class Desk:
 
     def wait_for_face(self) -> None:
         """Until the camera shows the citizen's face (not the phone with the QR) on the face step,
-        with a few fresh frames on screen (the view counts frames of earlier citizens too)."""
+        found by the face checks (F3 then takes it without asking why), with a few fresh frames on
+        screen (the view counts frames of earlier citizens too)."""
         face, camera = self.flow.face, self.camera()
         reader = make_qr_reader("zxing")
         enough = face.camera_view.frames_shown + 3
 
         def face_in_view() -> bool:
-            frame, _verdict = camera.latest_frame()
-            return face.camera_view.frames_shown >= enough and frame is not None and not reader.decode(frame)
+            frame, verdict = camera.latest_frame()
+            found = face.face_checks_off or (verdict is not None and verdict.face_box is not None)
+            return (face.camera_view.frames_shown >= enough and frame is not None and found
+                    and not reader.decode(frame))
 
         self.qtbot.waitUntil(face_in_view, timeout=FACE_WAIT_MS)
 

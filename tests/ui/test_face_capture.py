@@ -1,6 +1,6 @@
 """The face step's quality gate on a real (video-file) camera: a good face is photographed by
 itself within seconds; a frame without a face never is, and a photo taken by hand is recorded as
-an officer's override."""
+an officer's override (tests/ui/test_manual_capture_reason.py: the reason asked when no face is found)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ def test_no_face_means_no_photo_until_the_officer_overrides(make_desk, data_dir)
     assert not face.has_photo()
     assert face.guidance.text() and face.progress.value() == 0
 
-    desk.press(Qt.Key.Key_F3)  # the officer decides to take it anyway
+    desk.press(Qt.Key.Key_F3)  # the officer decides to take it anyway: only with a reason
+    assert not face.has_photo()
+    desk.answer(Qt.Key.Key_2, Qt.Key.Key_Return)  # "Kamera tidak menemukan wajah di cahaya ini"
     assert face.has_photo() and face.photo.manual
     assert face.override_note.isVisible()
     desk.next_step(desk.flow.activation)

@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.database import MIGRATIONS, Database, apply_migrations
 from kiosk.officers import Officer
-from kiosk.outcomes import ManualCaptureReason, NotContinuedReason
+from kiosk.outcomes import TAKEN_WITH_FACE_FOUND, ManualCaptureReason, NotContinuedReason
 from kiosk.record import CitizenDraft, Consent, Stand
 from kiosk.regions import RegionTable
 from kiosk.reports.tally_csv import tally_csv
@@ -107,6 +107,16 @@ def test_manual_capture_reasons_are_on_the_tally(store: Store, officer: Officer,
     assert line_has(text, "Kamera tidak menemukan wajah di cahaya ini", "1")
     assert csv_rows(store)[("manual_capture", "head_covering")] == (
         "2", "Penutup kepala karena agama menutupi garis wajah")
+
+
+def test_a_photo_by_hand_with_a_face_found_is_named_so_on_the_tally(store: Store, officer: Officer,
+                                                                    tmp_path: Path) -> None:
+    """F3 with a face in the frame asks no reason: the tally says the camera found a face."""
+    seal(store, officer, "1371115708900001", reason=TAKEN_WITH_FACE_FOUND)
+    assert build_tally(store, DAY).manual_capture == [("officer", 1)]
+    assert line_has(pdf_text(store, tmp_path), "Diambil manual oleh petugas; kamera menemukan wajah", "1")
+    assert csv_rows(store)[("manual_capture", "officer")] == (
+        "1", "Diambil manual oleh petugas; kamera menemukan wajah")
 
 
 def test_no_outcome_yet_says_so_in_words(store: Store, officer: Officer, tmp_path: Path) -> None:

@@ -5,18 +5,17 @@ while a citizen is being served. The record is sealed only when the officer pres
 
 A double click or a double Enter moves one step forward, never two: a "Lanjut" press (click, Enter,
 Alt+Right) that comes within the double-click interval of a step change, with no other key or click
-in between, is dropped (``RepeatGuard``). Going back needs no guard: it cannot save or skip. Without it a double click on "Lanjut" at the face step saved the record before
-the citizen ever saw the activation QR.
+in between, is dropped (``kiosk/ui/repeat_guard.py``). Going back needs no guard: it cannot save or
+skip.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import CameraError, KioskError
 from kiosk.i18n import tr
@@ -26,6 +25,7 @@ from kiosk.record import CitizenDraft, Stand
 from kiosk.regions import RegionTable
 from kiosk.store import Store
 from kiosk.ui.camera_thread import CameraFailure, CameraMode, CameraThread
+from kiosk.ui.repeat_guard import NAVIGATION_KEYS, RepeatGuard
 from kiosk.ui.screens.activation_step import ActivationStep
 from kiosk.ui.screens.common import button
 from kiosk.ui.screens.consent_step import ConsentStep
@@ -33,61 +33,15 @@ from kiosk.ui.screens.contact_step import ContactStep
 from kiosk.ui.screens.face_step import FaceStep
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.screens.identify_step import IdentifyStep
+from kiosk.ui.screens.not_continued import NotContinuedQuestion
 from kiosk.ui.screens.saved_step import SavedStep
 from kiosk.ui.widgets.current_page_stack import CurrentPageStack
-
-
-NAVIGATION_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-class RepeatGuard(QObject):
-    """Tells a deliberate navigation press from the second half of a double press.
-
-    Watches every key press and click in the application (one event filter); a press of a
-    navigation key or button is a repeat when it follows a step change within the double-click
-    interval and nothing else was pressed in between."""
-
-    def __init__(self, nav_buttons: tuple[QWidget, ...], parent=None) -> None:
-        super().__init__(parent)
-        self._nav_buttons = nav_buttons
-        self._step_changed_at = float("-inf")
-        self._other_input = True
-        QApplication.instance().installEventFilter(self)
-
-    def step_changed(self) -> None:
-        self._step_changed_at = time.monotonic()
-        self._other_input = False
-
-    def note_input(self) -> None:
-        """Something new reached the step without a key or click (a QR read by the camera)."""
-        self._other_input = True
-
-    def is_repeat(self) -> bool:
-        interval = QApplication.doubleClickInterval() / 1000
-        return not self._other_input and time.monotonic() - self._step_changed_at < interval
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        # A key bound to a shortcut (F3, Alt+Left) arrives as ShortcutOverride only, others as both.
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self._is_navigation_key(event):
-            self._other_input = True
-        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) \
-                and isinstance(watched, QWidget) and watched not in self._nav_buttons:
-            # (the window gets each click first, as a QWindow: only the widget hit counts)
-            self._other_input = True
-        return False
-
-    @staticmethod
-    def _is_navigation_key(event) -> bool:
-        key = event.key()
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        return key in NAVIGATION_KEYS or (alt and key == Qt.Key.Key_Right) or key in (
-            Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Control)
 
 
 class CitizenFlowScreen(QWidget):
     record_sealed = Signal(object)  # RecordSummary
     home_requested = Signal()
+    visit_not_continued = Signal(object)  # NotContinuedReason: counted, the draft dropped, home shown
 
     def __init__(self, store: Store, regions: RegionTable,
                  make_camera: Callable[[], CameraThread], parent=None) -> None:
@@ -128,6 +82,9 @@ class CitizenFlowScreen(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.cancel_button = button(tr("Batal"), name="danger")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.not_continued = NotContinuedQuestion(self, self._citizen_may_leave)
+        self.not_continued.reason_chosen.connect(self._on_not_continued_reason_chosen)
+        self.not_continued_button = self.not_continued.button
         self.retry_camera_button = button(tr("Coba kamera lagi"))
         self.retry_camera_button.clicked.connect(self._on_retry_camera_clicked)
         self.retry_camera_button.hide()
@@ -142,7 +99,12 @@ class CitizenFlowScreen(QWidget):
         nav.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
-        layout.addWidget(self.step_bar)
+        # "Warga tidak melanjutkan" on the step bar's row: beside Batal it pushed "Lanjut" off a
+        # 1024 px screen (and at 125 % there was room for 177 px of it).
+        top = QHBoxLayout()
+        top.addWidget(self.step_bar, 1)
+        top.addWidget(self.not_continued_button)
+        layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         layout.addLayout(nav)
         # From "Lanjut" one Tab reaches "Batal"/"Ke beranda" before the step's own buttons (the
@@ -230,6 +192,7 @@ class CitizenFlowScreen(QWidget):
         self.step_bar.setText(tr("Langkah {number} dari {total}: {name}",
                                  number=index + 1, total=len(self.steps), name=step.step_title))
         self.back_button.setVisible(not last)
+        self.not_continued_button.setVisible(not last)
         self.back_button.setEnabled(index > 0)
         self.cancel_button.setText(tr("Ke beranda") if last else tr("Batal"))
         self.cancel_button.setObjectName("" if last else "danger")  # nothing to lose once saved
@@ -251,6 +214,28 @@ class CitizenFlowScreen(QWidget):
             "warning", tr("Data warga ini belum disimpan."),
             tr("Tekan Batal sekali lagi untuk membuang data ini dan kembali ke beranda."))
 
+    # -- a citizen who leaves without a record ---------------------------------------------------
+    def _citizen_may_leave(self) -> bool:
+        """“Warga tidak melanjutkan” (button, F8) is for a citizen whose record is not saved yet."""
+        return self.isVisible() and self.current_step() is not self.saved and self._officer is not None
+
+    def _on_not_continued_reason_chosen(self, reason) -> None:
+        if not self._citizen_may_leave():
+            return  # the flow moved on under the window (a fault, a lock): nothing to count
+        try:
+            self._store.record_not_continued(reason, self._officer.officer_id, self._stand)
+        except KioskError as error:  # not counted: the draft stays, the officer may try again
+            self.current_step().banner.show_error(error)
+            return
+        self.discard()
+        self.finish()
+        self.visit_not_continued.emit(reason)
+
+    def _close_questions(self) -> None:
+        """The flow leaves the citizen (lock, fault, home): an open question goes, unanswered."""
+        self.not_continued.close()
+        self.face.close_question()
+
     def _draft_started(self) -> bool:
         return bool(self.identify.nik_field.text() or self.draft.nik)
 
@@ -269,6 +254,7 @@ class CitizenFlowScreen(QWidget):
     # -- the screen lock -----------------------------------------------------------------------
     def pause(self) -> None:
         """The screen locks: the camera goes off, the draft and the step stay as they are."""
+        self._close_questions()
         self.stop_camera()
 
     def resume(self) -> None:
@@ -280,6 +266,7 @@ class CitizenFlowScreen(QWidget):
         typed, to resume. False (and dropped) when there is nothing to keep or it is already
         sealed: a sealed record must never be offered, and saved, a second time."""
         self._resume_focus = self.focusWidget()
+        self._close_questions()
         self.stop_camera()
         if not self.has_unsaved_citizen() or self._store.get(self.draft.record_id) is not None:
             self.discard()
@@ -302,6 +289,7 @@ class CitizenFlowScreen(QWidget):
 
     def discard(self) -> None:
         """Another officer unlocked: the citizen's unsaved data is dropped, never shown to them."""
+        self._close_questions()
         self.stop_camera()
         self.current_step().leave()
         self.draft = CitizenDraft()
@@ -312,6 +300,7 @@ class CitizenFlowScreen(QWidget):
         self.identify.nik_field.clear()
 
     def finish(self) -> None:
+        self._close_questions()
         self.stop_camera()
         self.current_step().leave()
         self.home_requested.emit()

@@ -13,6 +13,7 @@ docs/screenshots/1024x768/.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,6 +90,33 @@ def at_face_step(app: QApplication, store, make_camera, nik: str, email: str, ph
     flow.consent.agree_box.setChecked(True)
     flow.go_next()
     return window, flow
+
+
+# Typed into the Sasaran tab as a supervisor would (an example, not real figures): two kelurahan
+# with a target, the rest left empty ("sasaran belum diisi" on the tally).
+TARGETS = {
+    "Lubuk Buaya": ("18450", "Contoh: data Dukcapil Kota Padang", "2026-10-31"),
+    "Balai Gadang": ("9120", "Contoh: data Dukcapil Kota Padang", "2026-10-31"),
+}
+
+
+def enter_targets(panel, targets: dict[str, tuple[str, str, str]]) -> None:
+    """Fill the Sasaran table's cells and press Simpan, as the supervisor does at the desk."""
+    for name, cells in targets.items():
+        row = next(index for index, kelurahan in enumerate(panel.kelurahan) if kelurahan.name == name)
+        for column, text in enumerate(cells, start=1):
+            panel.table.item(row, column).setText(text)
+    if not panel.save():
+        raise SystemExit(f"the Sasaran tab refused the example targets: {panel.banner.message_text()}")
+
+
+def save_pdf_pages(pdf: bytes, stem: str) -> None:
+    """Each page of a PDF as a PNG (pdftoppm), as an officer would see it printed: <stem>-<n>.png."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(path), str(OUT / stem)], check=True)
+    print(f"saved {OUT / stem}-*.png")
 
 
 def leave(window: MainWindow) -> None:
@@ -282,10 +310,15 @@ def main() -> int:
     window.home_screen.discard_button.click()
     make_demo_records(store, 14, days=1, seed=5)
     window.show_supervisor()
+    window.supervisor_screen.show_panel(window.supervisor_screen.targets_panel)
+    enter_targets(window.supervisor_screen.targets_panel, TARGETS)
+    window.supervisor_screen.show_panel(window.supervisor_screen.tally_panel)
     tally = window.supervisor_screen.tally_panel
     tally.date_from.setDate(tally.date_from.date().addDays(-3))
     tally.build()
     shoot(app, window, "18-supervisor-tally")
+    if OUT.name == "screenshots":  # the PDF is the same at every size and in the docs once
+        save_pdf_pages(tally.pdf, "tally-page")
     screen = window.supervisor_screen
     screen.show_panel(screen.records_panel)
     screen.records_panel.table.selectRow(0)

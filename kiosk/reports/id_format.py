@@ -15,10 +15,14 @@ def number_id(value: int) -> str:
 
 
 def percent_id(part: int, whole: int) -> str:
-    """Share with one decimal and a comma: 1783/3871 -> "46,1%"."""
+    """Share with one decimal and a comma: 1783/3871 -> "46,1%". A share above nought that rounds
+    to 0,0 reads "<0,1%": six citizens served of 18,450 are not "0,0%" to a supervisor."""
     if whole <= 0:
         return "-"
-    return f"{100.0 * part / whole:.1f}".replace(".", ",") + "%"
+    share = 100.0 * part / whole
+    if 0 < share < 0.05:
+        return "<0,1%"
+    return f"{share:.1f}".replace(".", ",") + "%"
 
 
 def date_id(day: dt.date) -> str:

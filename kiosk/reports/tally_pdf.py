@@ -168,21 +168,22 @@ def tally_story(tally: Tally, width: float) -> list:
     story += _kelurahan_section(tally, width)
     story += _outcome_sections(tally, width)
 
-    story.append(Paragraph(tr("9. Alasan penolakan dan tindak lanjut"), _H2))
+    # Each heading kept with its table: a heading alone at the foot of a page reads as an empty section.
     if tally.reasons:
         rows = [[tr("Alasan"), tr("Jumlah"), tr("Tindak lanjut")]]
         rows += [[Paragraph(r.reason, _SMALL), n(r.count), Paragraph(r.remedy, _SMALL)] for r in tally.reasons]
-        story.append(_table(rows, [60 * mm, 20 * mm, width - 80 * mm]))
+        reasons = _table(rows, [60 * mm, 20 * mm, width - 80 * mm])
     else:
-        story.append(Paragraph(tr("Tidak ada penolakan pada periode ini."), _BODY))
+        reasons = Paragraph(tr("Tidak ada penolakan pada periode ini."), _BODY)
+    story.append(KeepTogether([Paragraph(tr("9. Alasan penolakan dan tindak lanjut"), _H2), reasons]))
 
-    story.append(Paragraph(tr("10. Rekonsiliasi dengan server"), _H2))
     rows = [[tr("Uraian"), tr("Jumlah")],
             [tr("Disegel di kios ini"), n(tally.sealed)],
             [tr("Diterima server (ada nomor tanda terima)"), n(tally.acknowledged)],
             [tr("Selisih"), n(tally.sealed - tally.acknowledged)],
             [tr("Perlu tindakan (lihat daftar)"), n(len(tally.discrepancies))]]
-    story.append(_table(rows, [width - 40 * mm, 40 * mm]))
+    story.append(KeepTogether([Paragraph(tr("10. Rekonsiliasi dengan server"), _H2),
+                               _table(rows, [width - 40 * mm, 40 * mm])]))
     if tally.discrepancies:
         problems = {"unacknowledged": tr("Belum diterima server lebih dari 1 hari: jalankan sinkronisasi"),
                     "quarantined": tr("Dikarantina: hubungi dukungan teknis")}

@@ -226,3 +226,9 @@ def test_indonesian_formats() -> None:
     assert date_id(dt.date(2026, 11, 27)) == "27 November 2026"
     assert date_id(dt.date(2026, 1, 5)) == "5 Januari 2026"
     assert percent_id(1783, 3871) == "46,1%"
+
+
+def test_a_few_citizens_against_a_large_target_do_not_read_as_nought_percent() -> None:
+    assert percent_id(6, 18450) == "<0,1%"  # 0.03 %: something was done, "0,0%" would say nothing
+    assert percent_id(9, 18450) == "<0,1%" and percent_id(10, 18450) == "0,1%"  # 0.049 % / 0.054 %
+    assert percent_id(0, 18450) == "0,0%" and percent_id(5, 0) == "-"

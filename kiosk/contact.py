@@ -1,7 +1,10 @@
-"""Offline checks of the citizen's mobile number (stored as E.164) and email address (no DNS)."""
+"""Offline checks of the citizen's mobile number (stored as E.164) and email address (no DNS), a
+guess at the domain the citizen meant when it is one slip from a common provider's, and the masked
+forms a slip or a screen may show."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import email_validator
@@ -71,3 +74,47 @@ def mask_email(email: str) -> str:
 
 def mask_phone(e164: str) -> str:
     return e164[:5] + "*" * max(0, len(e164) - 8) + e164[-3:] if len(e164) > 8 else "***"
+
+
+# -- a likely typo in the email's domain ------------------------------------------------------
+# Where Indonesian citizens' mail lives, most used first (a tie goes to the earlier one).
+# yahoo.co.id and outlook.co.id are Indonesian sign-ups; ymail.com is Yahoo's second domain.
+EMAIL_PROVIDERS = ("gmail.com", "yahoo.com", "yahoo.co.id", "ymail.com", "outlook.com", "outlook.co.id",
+                   "hotmail.com", "live.com", "icloud.com")
+# Real mail domains one slip away from a provider: typed exactly, they are what the citizen meant.
+EMAIL_LOOKALIKES = ("mail.com", "email.com")
+# How close a domain must be to a provider's (difflib's ratio: 2 x matching characters / both lengths):
+# one character missing or extra (gmai.com, yahooo.com), or one wrong or two swapped in a domain of
+# nine characters or more (gmial.com 0.889). Further is a guess: life.com (0.875) need not be live.com.
+DOMAIN_CUTOFF = 0.88
+# Endings under which a citizen's own mailbox can exist: a provider's name with one of these
+# (gmail.co, yahoo.co, hotmail.co.id) may be a real domain, so it is left alone; an ending no one
+# uses (gmail.con, gmail.cm, yahoo.co.di) is a slip.
+COMMON_ENDINGS = frozenset({"com", "net", "org", "co", "id", "co.id", "ac.id", "go.id", "or.id", "sch.id",
+                            "web.id", "my.id", "biz.id", "net.id", "edu", "info", "me", "io"})
+
+
+def _nearest_provider(domain: str) -> tuple[float, str]:
+    best_ratio, best = 0.0, ""
+    for provider in EMAIL_PROVIDERS:
+        ratio = difflib.SequenceMatcher(None, domain, provider).ratio()
+        if ratio > best_ratio:  # strictly greater: a tie keeps the more used provider
+            best_ratio, best = ratio, provider
+    return best_ratio, best
+
+
+def suggest_email(text: str) -> str | None:
+    """The address the citizen likely meant when its domain is one slip from a provider's:
+    ``r.sari@gmial.com`` -> ``r.sari@gmail.com``; None when there is nothing to suggest."""
+    local, at, domain = text.strip().rpartition("@")
+    domain = domain.lower()
+    if not (at and local and domain) or domain in EMAIL_PROVIDERS or domain in EMAIL_LOOKALIKES:
+        return None
+    ratio, provider = _nearest_provider(domain)
+    if ratio < DOMAIN_CUTOFF:
+        return None
+    name, _, ending = domain.partition(".")
+    if name == provider.partition(".")[0] and ending in COMMON_ENDINGS:
+        return None
+    suggestion = f"{local}@{provider}"
+    return suggestion if validate_email(suggestion).ok else None

@@ -1,12 +1,14 @@
 """The contact step at its edges: masked phone numbers on slips and screens (a short number is never
-shown whole, a just-long-enough one keeps its first five and last three digits), and every refusal
-word for word in both screen languages."""
+shown whole, a just-long-enough one keeps its first five and last three digits), every refusal
+word for word in both screen languages, and the email domain suggestion at its cutoff."""
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 import pytest
 
-from kiosk.contact import mask_phone, validate_email, validate_mobile
+from kiosk.contact import DOMAIN_CUTOFF, mask_phone, suggest_email, validate_email, validate_mobile
 from kiosk.i18n import speaking
 
 
@@ -55,3 +57,37 @@ def test_each_email_refusal_reads_the_same_in_both_languages(text: str, indonesi
     with speaking("en"):
         result = validate_email(text)
     assert (result.value, result.message, result.next_step) == (None, english, EMAIL_NEXT_STEP[1])
+
+
+# The domain suggestion at its edges: how close is close enough (difflib's ratio against the
+# cutoff), which of two equally close providers wins, and which endings count as a real domain.
+def test_the_cutoff_lies_between_one_swap_in_nine_characters_and_one_wrong_letter_in_eight() -> None:
+    assert SequenceMatcher(None, "gmial.com", "gmail.com").ratio() == pytest.approx(16 / 18)
+    assert SequenceMatcher(None, "life.com", "live.com").ratio() == 14 / 16
+    assert 14 / 16 < DOMAIN_CUTOFF <= 16 / 18
+    assert suggest_email("rina@gmial.com") == "rina@gmail.com"
+    assert suggest_email("rina@life.com") is None
+
+
+def test_a_tie_goes_to_the_more_used_provider() -> None:
+    # xmail.com is one letter from gmail.com and from ymail.com alike.
+    assert SequenceMatcher(None, "xmail.com", "gmail.com").ratio() == SequenceMatcher(
+        None, "xmail.com", "ymail.com").ratio()
+    assert suggest_email("rina@xmail.com") == "rina@gmail.com"
+
+
+def test_a_provider_name_with_a_real_ending_is_left_alone_and_with_an_unused_one_corrected() -> None:
+    assert suggest_email("rina@gmail.co") is None
+    assert suggest_email("rina@gmail.om") == "rina@gmail.com"
+    # the same ending after a name that is not the provider's is a slip in the name
+    assert suggest_email("rina@gmal.com") == "rina@gmail.com"
+
+
+def test_real_look_alikes_are_not_corrected() -> None:
+    assert suggest_email("rina@email.com") is None
+    assert suggest_email("rina@mail.com") is None
+
+
+def test_a_suggestion_that_would_itself_be_refused_is_not_offered() -> None:
+    assert suggest_email("rina sari@gmial.com") is None
+    assert suggest_email("rina.@gmial.com") is None

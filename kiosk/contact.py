@@ -68,12 +68,26 @@ def validate_email(text: str) -> ContactResult:
 
 
 def mask_email(email: str) -> str:
-    local, _, domain = email.partition("@")
-    return (local[:1] + "***@" + domain) if domain else "***"
+    """``s***@gmail.com``: the domain whole (the citizen knows which mailbox to look in), of the part
+    before @ only its first character, and none of a part so short that one character is most of it."""
+    local, _, domain = email.rpartition("@")
+    if not domain or not local:
+        return "***"
+    return (local[:1] if len(local) >= 3 else "") + "***@" + domain
 
 
 def mask_phone(e164: str) -> str:
+    """``+6281******890``: the country code and the 8 every mobile starts with, then one digit, and
+    the last three digits, by which the citizen knows the number."""
     return e164[:5] + "*" * max(0, len(e164) - 8) + e164[-3:] if len(e164) > 8 else "***"
+
+
+def masked_contact(personal: dict | None) -> tuple[str, str]:
+    """(email, phone) of a record's opened personal part, masked; "" for what it does not hold."""
+    email = (personal or {}).get("email")
+    phone = (personal or {}).get("phone")
+    return (mask_email(email) if isinstance(email, str) and email else "",
+            mask_phone(phone) if isinstance(phone, str) and phone else "")
 
 
 # -- a likely typo in the email's domain ------------------------------------------------------

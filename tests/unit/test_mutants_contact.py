@@ -8,7 +8,15 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from kiosk.contact import DOMAIN_CUTOFF, mask_phone, suggest_email, validate_email, validate_mobile
+from kiosk.contact import (
+    DOMAIN_CUTOFF,
+    mask_email,
+    mask_phone,
+    masked_contact,
+    suggest_email,
+    validate_email,
+    validate_mobile,
+)
 from kiosk.i18n import speaking
 
 
@@ -91,3 +99,29 @@ def test_real_look_alikes_are_not_corrected() -> None:
 def test_a_suggestion_that_would_itself_be_refused_is_not_offered() -> None:
     assert suggest_email("rina sari@gmial.com") is None
     assert suggest_email("rina.@gmial.com") is None
+
+
+# What a slip (which a citizen may lose) shows of the email: the domain, at most one character before it.
+@pytest.mark.parametrize(("email", "masked"), [
+    ("siti.rahma84@gmail.com", "s***@gmail.com"),
+    ("abc@yahoo.co.id", "a***@yahoo.co.id"),
+    ("ab@yahoo.co.id", "***@yahoo.co.id"),  # one of two characters would be half the name
+    ("a@unand.ac.id", "***@unand.ac.id"),
+    ("@gmail.com", "***"),
+    ("siti@", "***"),
+    ("no-at-sign", "***"),
+])
+def test_an_email_is_masked_to_its_domain_and_at_most_one_character(email: str, masked: str) -> None:
+    assert mask_email(email) == masked
+
+
+@pytest.mark.parametrize(("personal", "masked"), [
+    ({"nik": "1371115708900001", "email": "siti@gmail.com", "phone": "+6281234567890"},
+     ("s***@gmail.com", "+6281******890")),
+    ({"nik": "1371115708900001", "email": "siti@gmail.com"}, ("s***@gmail.com", "")),
+    ({"nik": "1371115708900001", "email": "", "phone": None}, ("", "")),
+    ({"nik": "1371115708900001", "email": 7, "phone": ["+6281234567890"]}, ("", "")),  # not ours: not shown
+    (None, ("", "")),  # purged, or does not open
+])
+def test_masked_contact_shows_only_what_the_record_holds(personal, masked) -> None:
+    assert masked_contact(personal) == masked

@@ -108,27 +108,25 @@ COMMON_ENDINGS = frozenset({"com", "net", "org", "co", "id", "co.id", "ac.id", "
                             "web.id", "my.id", "biz.id", "net.id", "edu", "info", "me", "io"})
 
 
-def _nearest_provider(domain: str) -> tuple[float, str]:
-    best_ratio, best = 0.0, ""
-    for provider in EMAIL_PROVIDERS:
-        ratio = difflib.SequenceMatcher(None, domain, provider).ratio()
-        if ratio > best_ratio:  # strictly greater: a tie keeps the more used provider
-            best_ratio, best = ratio, provider
-    return best_ratio, best
+def _likeness(domain: str, provider: str) -> float:
+    return difflib.SequenceMatcher(None, domain, provider).ratio()
 
 
 def suggest_email(text: str) -> str | None:
     """The address the citizen likely meant when its domain is one slip from a provider's:
     ``r.sari@gmial.com`` -> ``r.sari@gmail.com``; None when there is nothing to suggest."""
-    local, at, domain = text.strip().rpartition("@")
+    # partition would do as well: with a second @ the suggestion fails validation below either way.
+    local, _, domain = text.strip().rpartition("@")  # pragma: no mutate
     domain = domain.lower()
-    if not (at and local and domain) or domain in EMAIL_PROVIDERS or domain in EMAIL_LOOKALIKES:
+    if domain in EMAIL_LOOKALIKES:
         return None
-    ratio, provider = _nearest_provider(domain)
-    if ratio < DOMAIN_CUTOFF:
+    # max keeps the first of equals: a tie goes to the more used provider
+    provider = max(EMAIL_PROVIDERS, key=lambda candidate: _likeness(domain, candidate))
+    if _likeness(domain, provider) < DOMAIN_CUTOFF:
         return None
     name, _, ending = domain.partition(".")
     if name == provider.partition(".")[0] and ending in COMMON_ENDINGS:
-        return None
+        return None  # the provider typed right (gmail.com), or its name with a real ending (gmail.co)
     suggestion = f"{local}@{provider}"
+    # nothing before the @, no @ at all, spaces: what the officer could not take is not offered
     return suggestion if validate_email(suggestion).ok else None

@@ -125,3 +125,20 @@ def test_an_email_is_masked_to_its_domain_and_at_most_one_character(email: str, 
 ])
 def test_masked_contact_shows_only_what_the_record_holds(personal, masked) -> None:
     assert masked_contact(personal) == masked
+
+
+def test_a_domain_exactly_at_the_cutoff_gets_its_suggestion() -> None:
+    # hotmail.com.id holds all 11 characters of hotmail.com in 14: 22 / 25 = 0.88, the cutoff itself.
+    assert SequenceMatcher(None, "hotmail.com.id", "hotmail.com").ratio() == DOMAIN_CUTOFF
+    assert suggest_email("rina@hotmail.com.id") == "rina@hotmail.com"
+
+
+def test_the_ending_is_everything_after_the_first_dot_of_both_domains() -> None:
+    # outlook.or.id is the name "outlook" with the real ending "or.id", nearest to outlook.co.id: left alone.
+    assert suggest_email("rina@outlook.or.id") is None
+    # yahoo.com.id: the name "yahoo" with "com.id", an ending no one uses: corrected.
+    assert suggest_email("rina@yahoo.com.id") == "rina@yahoo.co.id"
+
+
+def test_the_masked_email_shows_the_domain_after_the_last_at_sign() -> None:
+    assert mask_email("a@b@gmail.com") == "a***@gmail.com"

@@ -32,14 +32,22 @@ def shown_nik(nik_masked: str) -> str:
     return tr("data rusak") if nik_masked == DAMAGED_NIK else nik_masked
 
 
-def open_nik(keys: DeviceKeys, record_id: str, wrapped_key: bytes | None, personal_ct: bytes | None) -> str | None:
-    """The record's NIK, or None when its personal part does not open."""
+def open_fields(keys: DeviceKeys, record_id: str, wrapped_key: bytes | None,
+                personal_ct: bytes | None) -> dict | None:
+    """The record's personal part (NIK, email, phone), or None when it does not open."""
     try:
-        nik = open_personal(keys.data_key, record_id, wrapped_key, personal_ct)["nik"]
+        fields = open_personal(keys.data_key, record_id, wrapped_key, personal_ct)
+        nik = fields["nik"]
     except _UNREADABLE as exc:
         log.warning("record %s: personal part does not open (%s)", record_id, type(exc).__name__)
         return None
-    return nik if isinstance(nik, str) else None
+    return fields if isinstance(nik, str) else None
+
+
+def open_nik(keys: DeviceKeys, record_id: str, wrapped_key: bytes | None, personal_ct: bytes | None) -> str | None:
+    """The record's NIK, or None when its personal part does not open."""
+    fields = open_fields(keys, record_id, wrapped_key, personal_ct)
+    return fields["nik"] if fields is not None else None
 
 
 def record_opens(database: Database, keys: DeviceKeys, record_id: str) -> bool:

@@ -132,3 +132,7 @@ class RecordSummary:
     status_reason: str | None
     nik_masked: str
     remedy: str | None = None
+    # Where the activation code goes, masked as a slip may show it (s***@gmail.com, +6281******890);
+    # "" once the personal part is purged or does not open. Out of repr all the same.
+    email_masked: str = field(default="", repr=False)
+    phone_masked: str = field(default="", repr=False)

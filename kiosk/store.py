@@ -16,7 +16,8 @@ from enum import Enum
 from pathlib import Path
 
 from kiosk.audit import AuditEvent, AuditLog
-from kiosk.damaged_records import DAMAGED_NIK, open_nik, set_aside
+from kiosk.contact import masked_contact
+from kiosk.damaged_records import DAMAGED_NIK, open_fields, set_aside
 from kiosk.database import Database
 from kiosk.device_keys import DeviceKeys, load_or_create_device_keys
 from kiosk.errors import DatabaseError, DataDirError, KioskError
@@ -211,18 +212,20 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
     def _summary(self, row: tuple) -> RecordSummary:
-        nik_masked, state, reason = "", RecordState(row[2]), row[10]
-        if row[11] is not None and row[12] is not None:
-            nik = open_nik(self.keys, row[0], row[11], row[12])
+        nik_masked, state, reason, personal = "", RecordState(row[2]), row[10], None
+        if row[11] is not None and row[12] is not None:  # None: purged or erased, only the tombstone left
+            personal = open_fields(self.keys, row[0], row[11], row[12])
+            nik = personal["nik"] if personal is not None else None
             nik_masked = mask_nik(nik) if nik else DAMAGED_NIK
             if nik is None and set_aside(self.database, self.keys, row[0], self.clock()):
                 # a damaged record never stops a listing: it is set aside and shown as such
                 state, reason = self._state_and_reason(row[0])
+        email_masked, phone_masked = masked_contact(personal)
         return RecordSummary(
             record_id=row[0], device_seq=row[1], state=state, created_at=row[3],
             local_date=row[4], stand=row[5], kelurahan_code=row[6], officer_id=row[7],
             slip_no=row[8], receipt_no=row[9], status_reason=reason,
-            nik_masked=nik_masked, remedy=row[13])
+            nik_masked=nik_masked, remedy=row[13], email_masked=email_masked, phone_masked=phone_masked)
 
     def _state_and_reason(self, record_id: str) -> tuple[RecordState, str | None]:
         row = self.database.execute(

@@ -47,6 +47,15 @@ NAMED = (
     NamedMutant("the tally's 'unacknowledged after 1 day' moved to 2 days", "kiosk/reports/tally_data.py",
                 "now - dt.timedelta(days=1)", "now - dt.timedelta(days=2)",
                 ("tests/unit/test_mutants_tally_data.py",)),
+    NamedMutant("the email domain cutoff lowered to 0.85 (life.com corrected to live.com)", "kiosk/contact.py",
+                "DOMAIN_CUTOFF = 0.88", "DOMAIN_CUTOFF = 0.85",
+                ("tests/unit/test_mutants_contact.py",)),
+    NamedMutant("'co' dropped from the real endings (gmail.co corrected to gmail.com)", "kiosk/contact.py",
+                '"org", "co", "id"', '"org", "id"',
+                ("tests/unit/test_mutants_contact.py",)),
+    NamedMutant("email.com dropped from the real look-alikes (corrected to gmail.com)", "kiosk/contact.py",
+                'EMAIL_LOOKALIKES = ("mail.com", "email.com")', 'EMAIL_LOOKALIKES = ("mail.com",)',
+                ("tests/unit/test_mutants_contact.py",)),
 )
 
 

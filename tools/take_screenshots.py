@@ -280,6 +280,10 @@ def main() -> int:
     shoot(app, window, "07-identify-qr-scanned")
     flow.go_next()
     shoot(app, window, "08-contact")
+    flow.contact.email_field.setText("siti.rahma@gmial.com")  # a slip in the domain: a suggestion
+    flow.contact.email_field.setFocus()
+    shoot(app, window, "08-contact-suggestion")
+    flow.contact.email_suggestion.take_button.click()
     flow.go_next()
     flow.consent.agree_box.setChecked(True)
     shoot(app, window, "09-consent")

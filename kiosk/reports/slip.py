@@ -1,8 +1,11 @@
-"""The citizen's slip (tanda terima): receipt number, its QR, date, stand and the next steps.
+"""The citizen's slip (tanda terima): receipt number, its QR, date, stand, where the activation code
+goes and the next steps.
 
 One content model (``slip_content``) feeds both the PDF (``slip_pdf``, reportlab) and the Qt
-printer (``kiosk/ui/slip_printer.py``), so the printed texts never diverge. Never shows the NIK,
-email or phone: a slip can be lost."""
+printer (``kiosk/ui/slip_printer.py``), so the printed texts never diverge. A slip can be lost: it
+never shows the NIK, and the email and phone only masked (``s***@gmail.com``, ``+6281******890``),
+enough for the citizen to notice a wrong address; a record whose personal part is purged prints
+without them."""
 
 from __future__ import annotations
 
@@ -52,6 +55,17 @@ def next_steps_heading() -> str:
     return tr("Langkah berikutnya untuk warga:")
 
 
+def contact_lines(record: RecordSummary) -> list[str]:
+    """Where the activation code goes, masked, as the slip and the Tersimpan step say it; nothing
+    once the record's personal part is purged."""
+    lines = []
+    if record.email_masked:
+        lines.append(tr("Kode aktivasi dikirim ke {email}", email=record.email_masked))
+    if record.phone_masked:
+        lines.append(tr("Nomor HP: {phone}", phone=record.phone_masked))
+    return lines
+
+
 def format_datetime_id(moment: dt.datetime) -> str:
     """``28 November 2026, 09.15 WIB`` (the zone name only for Indonesia's three zones)."""
     text = datetime_id(moment)
@@ -68,6 +82,7 @@ class SlipContent:
     qr_text: str
     when: str
     place: str
+    contact: tuple[str, ...]  # masked email and phone; empty once purged
     steps_heading: str
     steps: tuple[str, ...]
     footer: str
@@ -85,6 +100,7 @@ def _slip_content(record: RecordSummary, tz: dt.tzinfo | None) -> SlipContent:
     if created.tzinfo is None:
         created = created.replace(tzinfo=dt.UTC)
     created = created.astimezone(tz)
+    contact = tuple(contact_lines(record))
     return SlipContent(
         title=tr("Tanda Terima Pendaftaran IKD"),
         slip_label=tr("Nomor tanda terima"),
@@ -92,9 +108,11 @@ def _slip_content(record: RecordSummary, tz: dt.tzinfo | None) -> SlipContent:
         qr_text=receipt_qr_text(record.slip_no),
         when=tr("Tanggal: {when}", when=format_datetime_id(created)),
         place=tr("Tempat: {place}", place=record.stand),
+        contact=contact,
         steps_heading=next_steps_heading(),
         steps=tuple(f"{number}. {text}" for number, text in enumerate(next_steps(), start=1)),
-        footer=tr("Simpan tanda terima ini. Tanda terima ini tidak memuat NIK, email, atau nomor HP."),
+        footer=tr("Simpan tanda terima ini. NIK tidak dicetak; email dan nomor HP hanya ditulis sebagian.")
+        if contact else tr("Simpan tanda terima ini. Tanda terima ini tidak memuat NIK, email, atau nomor HP."),
     )
 
 
@@ -122,7 +140,10 @@ def _layout(content: SlipContent, paper: Paper, width: float):
     qr = min(paper.qr_mm * MM, width)
     items.append(("qr", content.qr_text, "", qr, qr + 4 * s))
     text(content.when, "Helvetica", 9)
-    text(content.place, "Helvetica", 9, 6)
+    text(content.place, "Helvetica", 9, 2 if content.contact else 6)
+    for index, line in enumerate(content.contact):  # the email first, bold: the line to check
+        last = index == len(content.contact) - 1
+        text(line, "Helvetica-Bold" if index == 0 else "Helvetica", 9, 6 if last else 1)
     text(content.steps_heading, "Helvetica-Bold", 9.5, 2)
     for step in content.steps:
         text(step, "Helvetica", 9, 2)

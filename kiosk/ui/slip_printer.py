@@ -91,7 +91,9 @@ def paint_slip(painter: QPainter, content: SlipContent, page: QRectF, dpi: int) 
     _paint_qr(painter, content.qr_text, left + (width - qr_size) / 2, y, qr_size)
     y += qr_size + 4 * mm * scale
     text(content.when, 8)
-    text(content.place, 8, gap_pt=5)
+    text(content.place, 8, gap_pt=2 if content.contact else 5)
+    for index, line in enumerate(content.contact):  # the email first, bold: the line to check
+        text(line, 8, bold=index == 0, gap_pt=5 if index == len(content.contact) - 1 else 1)
     text(content.steps_heading, 8.5, bold=True, gap_pt=2)
     for step in content.steps:
         text(step, 8, gap_pt=2)

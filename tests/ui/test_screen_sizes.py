@@ -203,7 +203,14 @@ def test_every_citizen_step_fits(make_desk) -> None:
     desk.type(NIK)
     desk.next_step(flow.contact)
     problems += walk(desk.window, [("contact", lambda: None)])
-    desk.fill_contact(EMAIL, PHONE)
+    desk.type(EMAIL.replace("gmail.", "gmail.."))  # refused, and a slip: "Maksud Anda …@gmail.com?"
+    desk.enter()
+    assert flow.contact.email_suggestion.isVisible() and flow.contact.banner.isVisible()
+    problems += walk(desk.window, [("contact, email refused with a domain suggestion", lambda: None)])
+    desk.tab(flow.contact.email_suggestion.take_button)
+    desk.press(Qt.Key.Key_Space)
+    assert flow.contact.email_field.text() == EMAIL
+    desk.type(PHONE)
     desk.next_step(flow.consent)
     problems += walk(desk.window, [("consent", lambda: None)])
     desk.give_consent()

@@ -1,5 +1,6 @@
 """The citizen's slip from the saved step: printed through QPrinter (to a PDF file here), read back
-with pdftotext and its QR decoded; F6 without a printer; saving the PDF."""
+with pdftotext and its QR decoded, with the email and phone masked (as the Tersimpan step shows
+them), never whole; F6 without a printer; saving the PDF."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kiosk.ui import slip_printer
 from kiosk.ui.slip_printer import pdf_printer
 
 NIK, EMAIL, PHONE = "1371115708900001", "siti.rahma@example.com", "081234567890"
+CONTACT_LINES = ("Kode aktivasi dikirim ke s***@example.com", "Nomor HP: +6281******890")
 NEXT_STEPS = ("SIAK Terpusat Identitas Digital", "folder Spam", "kode aktivasi dan captcha", "PIN 6 angka",
               "1x24 jam", "datang lagi dengan membawa tanda terima ini")
 
@@ -38,9 +40,9 @@ def pdf_qr_codes(path: Path) -> list[str]:
 def assert_slip(path: Path, slip_no: str) -> None:
     text = pdf_text(path)
     assert slip_no in text
-    for words in NEXT_STEPS:
+    for words in NEXT_STEPS + CONTACT_LINES:
         assert words in text, words
-    for secret in (NIK, EMAIL, PHONE, "81234567890"):
+    for secret in (NIK, EMAIL, PHONE, "81234567890", "siti.rahma"):
         assert secret not in text, secret
     assert pdf_qr_codes(path) == [receipt_qr_text(slip_no)]
 
@@ -50,6 +52,9 @@ def test_saved_step_prints_the_slip_through_qprinter(serving, tmp_path) -> None:
     record = desk.serve_citizen(NIK, EMAIL, PHONE)
     assert desk.step() is saved
     assert saved.print_button.text() == "Cetak tanda terima (F6)"
+    # Tersimpan says where the code goes, masked as on the slip, and what to do if it is wrong
+    assert saved.contact_label.isVisible() and saved.contact_label.text() == "\n".join(CONTACT_LINES)
+    assert saved.contact_hint.isVisible() and "supervisor menghapus data ini" in saved.contact_hint.text()
 
     printed = tmp_path / "printed.pdf"
     assert saved.print_slip(pdf_printer(str(printed)))

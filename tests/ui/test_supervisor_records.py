@@ -128,6 +128,37 @@ def test_queue_rows_tell_visits_apart_and_a_slip_is_printed_again(serving, tmp_p
     assert panel.banner.kind() == "success" and first.slip_no in panel.banner.message_text()
     text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
     assert first.slip_no in text and NIK not in text
+    # the same masked contact as the first slip, read from the record's encrypted part; never whole
+    assert "Kode aktivasi dikirim ke s***@example.com" in text and "Nomor HP: +6281******890" in text
+    assert "siti.rahma" not in text and "81234567890" not in text
     reprints = [e for e in desk.store.audit.entries(limit=50) if e.event == AuditEvent.RECORD_PRINTED.value
                 and e.details == {"reprint": True}]
     assert [e.subject for e in reprints] == [first.record_id]
+
+
+def test_a_slip_is_printed_again_after_the_purge_without_the_contact_line(serving, tmp_path) -> None:
+    """Processed, then purged after the retention: the email and phone are gone from the kiosk, the
+    citizen's slip (number, QR, next steps) still prints, without them."""
+    import subprocess
+
+    from kiosk.sync.final_status import purge_final
+    from kiosk.ui.slip_printer import pdf_printer
+
+    desk = serving
+    record = desk.serve_citizen(NIK, "siti.rahma@example.com", "081234567890")
+    desk.flow.finish()
+    sealed_at = dt.datetime.fromisoformat(record.created_at)
+    desk.store.database.execute(
+        "UPDATE records SET state = 'processed', final_status = 'processed', final_at = ?, "
+        "receipt_no = 'KTA-2026-000124' WHERE record_id = ?", (sealed_at.isoformat(), record.record_id))
+    assert purge_final(desk.store.database, sealed_at + dt.timedelta(days=8), 7, desk.store.audit) == 1
+    panel = records_panel(desk)
+    panel.select(record.record_id)
+    assert panel.table.item(0, 3).text() == "Data dihapus"
+    assert panel.reprint_button.isEnabled() and not panel.erase_button.isEnabled()
+    printed = tmp_path / "ulang-setelah-purge.pdf"
+    assert panel.reprint_selected(pdf_printer(str(printed)))
+    text = " ".join(subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert record.slip_no in text and "1x24 jam" in text
+    assert "Kode aktivasi dikirim ke" not in text and "Nomor HP:" not in text and "***" not in text

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.contact import mask_email, mask_phone, validate_email, validate_mobile
+from kiosk.contact import (
+    EMAIL_PROVIDERS,
+    mask_email,
+    mask_phone,
+    suggest_email,
+    validate_email,
+    validate_mobile,
+)
 
 E164_ID_MOBILE = re.compile(r"\+628\d{7,10}")
 
@@ -124,3 +131,65 @@ def test_masking_hides_the_contact() -> None:
     assert mask_phone("+6281234567890") == "+6281******890"
     assert mask_phone("+62812") == "***"
     assert "1234567" not in mask_phone("+6281234567890")
+
+
+# -- a likely typo in the email's domain ---------------------------------------------------------
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("r.sari@gmial.com", "r.sari@gmail.com"),  # two letters swapped
+    ("r.sari@gmai.com", "r.sari@gmail.com"),  # one missing
+    ("r.sari@gmaill.com", "r.sari@gmail.com"),  # one extra
+    ("r.sari@gnail.com", "r.sari@gmail.com"),  # the key beside it
+    ("r.sari@gmail.con", "r.sari@gmail.com"),  # an ending no one uses
+    ("r.sari@gmail.cm", "r.sari@gmail.com"),
+    ("r.sari@gmail.comm", "r.sari@gmail.com"),
+    ("r.sari@yaho.com", "r.sari@yahoo.com"),
+    ("r.sari@yahoo.co.di", "r.sari@yahoo.co.id"),
+    ("r.sari@yhoo.co.id", "r.sari@yahoo.co.id"),
+    ("r.sari@yahoo.com.id", "r.sari@yahoo.co.id"),
+    ("r.sari@ymial.com", "r.sari@ymail.com"),
+    ("r.sari@outlok.com", "r.sari@outlook.com"),
+    ("r.sari@hotmial.com", "r.sari@hotmail.com"),
+    ("r.sari@lve.com", "r.sari@live.com"),
+    ("r.sari@iclod.com", "r.sari@icloud.com"),
+])
+def test_a_domain_one_slip_from_a_common_provider_gets_a_suggestion(typed: str, meant: str) -> None:
+    assert suggest_email(typed) == meant
+
+
+@pytest.mark.parametrize("domain", EMAIL_PROVIDERS)
+def test_a_common_provider_typed_right_gets_no_suggestion(domain: str) -> None:
+    # yahoo.co.id is one step from yahoo.com, outlook.co.id from outlook.com: both are real.
+    assert suggest_email(f"r.sari@{domain}") is None
+
+
+@pytest.mark.parametrize("domain", [
+    "unand.ac.id", "students.unand.ac.id", "dukcapil.padang.go.id", "kemendagri.go.id", "bri.co.id",
+    "example.com", "mail.co.id", "telkom.net",  # a campus, an office, a company: never "corrected"
+    "mail.com", "email.com", "mac.com", "gmx.com",  # real mail domains that look like a provider's
+    "gmail.co", "yahoo.co", "hotmail.co", "outlook.co", "gmail.co.id", "yahoo.id",  # a real ending
+])
+def test_a_real_domain_of_its_own_gets_no_suggestion(domain: str) -> None:
+    assert suggest_email(f"r.sari@{domain}") is None
+
+
+@pytest.mark.parametrize("domain", ["gmial.con", "yhaoo.co.di", "life.com", "proton.me", "gm.com", "g"])
+def test_a_domain_too_far_from_any_provider_gets_no_suggestion(domain: str) -> None:
+    assert suggest_email(f"r.sari@{domain}") is None
+
+
+def test_the_suggestion_keeps_what_was_typed_before_the_at_sign() -> None:
+    assert suggest_email("  Siti.Rahma84@GMIAL.COM ") == "Siti.Rahma84@gmail.com"
+
+
+@pytest.mark.parametrize("text", ["", "r.sari", "r.sari@", "@gmial.com", "siti rahma@gmial.com"])
+def test_no_suggestion_for_text_that_is_not_an_address(text: str) -> None:
+    assert suggest_email(text) is None
+
+
+@given(st.emails())
+def test_a_suggestion_is_always_a_valid_address_with_a_provider_domain(text: str) -> None:
+    suggestion = suggest_email(text)
+    if suggestion is not None:
+        assert validate_email(suggestion).ok
+        assert suggestion.rpartition("@")[2] in EMAIL_PROVIDERS
+        assert suggestion.rpartition("@")[0] == text.strip().rpartition("@")[0]

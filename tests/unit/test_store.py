@@ -163,6 +163,9 @@ def test_seal_queues_the_record_with_outbox_and_photo(store: Store, data_dir: Pa
     assert (summary.device_seq, summary.local_date, summary.stand) == (1, "2026-11-27", STAND.place_name)
     assert summary.created_at == "2026-11-27T02:30:00+00:00"
     assert summary.nik_masked == "137111********01" and summary.receipt_no is None
+    # where the activation code goes, masked for the Tersimpan step and the slip; never in a repr
+    assert (summary.email_masked, summary.phone_masked) == ("s***@gmail.com", "+6281******890")
+    assert "gmail" not in repr(summary) and "890" not in repr(summary)
     path = database_path(data_dir)
     assert (count(path, "records"), count(path, "outbox"), count(path, "photos")) == (1, 1, 1)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGridLayout,
     QLabel,
     QLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +55,24 @@ def mark_invalid(field: QLineEdit, invalid: bool) -> None:
     field.setProperty("invalid", invalid)
     field.style().unpolish(field)
     field.style().polish(field)
+
+
+def scrolling_page(owner: QWidget) -> QVBoxLayout:
+    """A page that scrolls down, never sideways, when a small screen (1024x768 at 125 %) cannot
+    hold it all; the layout to fill, with the steps' usual margins."""
+    content = QWidget()
+    content.setObjectName("scrollingPage")
+    scroller = QScrollArea()
+    scroller.setWidget(content)
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroller)
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(40, 20, 40, 20)
+    return layout
 
 
 def lay_out_beside(owner: QWidget, main: QWidget, panel: list, ratio: tuple[int, int] = (5, 4)) -> None:

@@ -32,6 +32,7 @@ from kiosk.ui.widgets.banner import Banner
 from kiosk.ui.widgets.flow_layout import FlowLayout
 
 DECIDED_HERE = (RecordState.QUEUED, RecordState.QUARANTINED)
+FINAL_STATUSES = frozenset({RecordState.PROCESSED.value, RecordState.REJECTED.value})  # not "erased"
 
 
 def reason_label(reason: EraseReason) -> str:
@@ -143,7 +144,15 @@ class RecordsPanel(QWidget):
         record = self.selected()
         self.erase_button.setEnabled(record is not None and record.state in DECIDED_HERE)
         self.resend_button.setEnabled(record is not None and record.state is RecordState.QUARANTINED)
-        self.reprint_button.setEnabled(record is not None and record.state is not RecordState.PURGED)
+        self.reprint_button.setEnabled(record is not None and self._reprintable(record))
+
+    def _reprintable(self, record: RecordSummary) -> bool:
+        """Any record's slip but an erased one's: after its final status and the purge, the slip still
+        counts (receipt number, QR), printed without the contact line."""
+        if record.state is not RecordState.PURGED:
+            return True
+        outcome = self._store.outcome_of(record.record_id)
+        return outcome is not None and outcome.final_status in FINAL_STATUSES
 
     def _ask(self, question: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Hapus data warga"), question, parent=self)
@@ -186,9 +195,10 @@ class RecordsPanel(QWidget):
 
     def reprint_selected(self, printer=None) -> bool:
         """Print the selected citizen's slip again (lost or smudged), on ``printer`` or the default one.
-        Audited as a reprint. The slip holds no NIK, email or phone."""
+        Audited as a reprint. The slip holds no NIK; the email and phone only masked, and only while
+        the record still holds them."""
         record = self.selected()
-        if record is None or record.state is RecordState.PURGED:
+        if record is None or not self._reprintable(record):
             return False
         try:
             print_slip(record, printer if printer is not None else default_printer())

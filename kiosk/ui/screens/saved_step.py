@@ -1,5 +1,6 @@
-"""Saved: shown only after the record's transaction committed; the slip number and what the
-citizen does next, in plain Indonesian, and the slip to print (F6) or save as PDF."""
+"""Saved: shown only after the record's transaction committed; the slip number, where the
+activation code goes (email and phone masked, as on the slip), what the citizen does next, in plain
+Indonesian, and the slip to print (F6) or save as PDF."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from kiosk.i18n import tr
 from kiosk.record import RecordSummary
-from kiosk.reports.slip import next_steps, next_steps_heading, save_slip_pdf
-from kiosk.ui.screens.common import button, hint
+from kiosk.reports.slip import contact_lines, next_steps, next_steps_heading, save_slip_pdf
+from kiosk.ui.screens.common import button, hint, scrolling_page
 from kiosk.ui.screens.flow_step import FlowStep
 from kiosk.ui.slip_printer import PrintError, default_printer, print_slip
 from kiosk.ui.widgets.banner import Banner
@@ -46,6 +47,14 @@ class SavedStep(FlowStep):
         self.state_label.setObjectName("bigstate")
         self.slip_label = QLabel()
         self.slip_label.setStyleSheet("font-size: 22pt; font-weight: 700;")
+        # Masked as on the slip: people wait behind the citizen.
+        self.contact_label = QLabel()
+        self.contact_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.contact_label.setWordWrap(True)
+        self.contact_label.setStyleSheet("font-weight: 600;")
+        self.contact_hint = hint(tr("Minta warga memeriksa email dan nomor HP ini. Bila salah, minta "
+                                    "supervisor menghapus data ini (alasan \u201cSalah orang / salah "
+                                    "data\u201d), lalu layani warga ini lagi."))
         steps = QLabel(next_steps_text())
         steps.setWordWrap(True)
         steps.setObjectName("card")
@@ -60,20 +69,11 @@ class SavedStep(FlowStep):
         for widget in (self.print_button, self.choose_printer_button, self.save_pdf_button):
             slip_row.addWidget(widget)
         self.banner = Banner()
-        # On a small screen (1024x768 at 125 %) the page scrolls down, never sideways.
-        content = QWidget()
-        scroller = QScrollArea()
-        scroller.setWidget(content)
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroller)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(40, 20, 40, 20)
+        layout = scrolling_page(self)  # on a small screen (1024x768 at 125 %) it scrolls down
         layout.addWidget(self.state_label)
         layout.addWidget(self.slip_label)
+        layout.addWidget(self.contact_label)
+        layout.addWidget(self.contact_hint)
         layout.addWidget(hint(tr("Data warga sudah tersimpan terenkripsi di kios ini dan masuk antrean "
                                  "kirim ke Dukcapil.")))
         layout.addWidget(steps)
@@ -87,6 +87,10 @@ class SavedStep(FlowStep):
         self.record = record
         self.banner.clear()
         self.slip_label.setText(tr("Nomor tanda terima: {slip}", slip=record.slip_no))
+        lines = contact_lines(record)
+        self.contact_label.setText("\n".join(lines))
+        for widget in (self.contact_label, self.contact_hint):
+            widget.setVisible(bool(lines))
 
     def next_label(self) -> str:
         return tr("Warga berikutnya")

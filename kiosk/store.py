@@ -355,7 +355,7 @@ def seal_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
     """Why a seal did not commit, in words the officer can act on. The transaction rolled back,
     so the draft on screen is still the only copy and Simpan can simply be pressed again."""
     text = str(exc).lower()
-    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+    if _disk_full(exc):
         return DiskFullError(
             tr("Disk penuh: data warga ini belum tersimpan."),
             tr("Data sebelumnya aman. Kosongkan ruang disk atau sinkronkan, lalu tekan Simpan lagi."))
@@ -369,10 +369,13 @@ def seal_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
            "teknis; data sebelumnya aman."))
 
 
+def _disk_full(exc: sqlite3.DatabaseError | OSError) -> bool:
+    return "full" in str(exc).lower() or getattr(exc, "errno", None) == errno.ENOSPC
+
+
 def visit_failure(exc: sqlite3.DatabaseError | OSError) -> KioskError:
     """Why a visit without a record was not counted; the citizen's draft is still on screen."""
-    text = str(exc).lower()
-    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+    if _disk_full(exc):
         return DiskFullError(
             tr("Disk penuh: kunjungan ini belum tercatat."),
             tr("Kosongkan ruang disk atau sinkronkan, lalu tekan \u201cWarga tidak melanjutkan\u201d lagi."))

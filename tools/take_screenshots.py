@@ -70,16 +70,21 @@ def wait_until(app: QApplication, condition, timeout: float = 15.0) -> None:
         wait(app, 0.1)
 
 
-def at_face_step(app: QApplication, store, make_camera, nik: str, email: str, phone: str):
-    """A window on the supervisor's desk, one citizen brought to the face step; (window, flow)."""
-    window = MainWindow(store, RegionTable.load(), make_camera)
-    window.setGeometry(0, 0, *SIZE)
-    window.show()
+def serve_as_the_supervisor(window: MainWindow, store) -> None:
+    """Sign in as the supervisor made at the start of the walk and start serving a citizen."""
     supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
     window.show_sign_in(supervisor.officer_id)
     window.sign_in_screen.pin_field.setText("482915")
     window.sign_in_screen.sign_in_button.click()
     window.home_screen.serve_button.click()
+
+
+def at_face_step(app: QApplication, store, make_camera, nik: str, email: str, phone: str):
+    """A window on the supervisor's desk, one citizen brought to the face step; (window, flow)."""
+    window = MainWindow(store, RegionTable.load(), make_camera)
+    window.setGeometry(0, 0, *SIZE)
+    window.show()
+    serve_as_the_supervisor(window, store)
     flow = window.flow_screen
     flow._camera.set_mode(CameraMode.PREVIEW)  # keep a QR in view from replacing the typed NIK
     flow.identify.nik_field.setText(nik)
@@ -165,11 +170,7 @@ def shoot_qr_hint(app: QApplication, store) -> None:
         lambda: FrameListSource(frames, loop=True), make_qr_reader(), shared_face_analyzer()))
     window.setGeometry(0, 0, *SIZE)
     window.show()
-    supervisor = next(o for o in store.officers.active() if o.name == "Rina Putri Ananda")
-    window.show_sign_in(supervisor.officer_id)
-    window.sign_in_screen.pin_field.setText("482915")
-    window.sign_in_screen.sign_in_button.click()
-    window.home_screen.serve_button.click()
+    serve_as_the_supervisor(window, store)
     wait_until(app, window.flow_screen.identify.qr_hint.isVisible)
     shoot(app, window, "07-identify-qr-hint")
     window.close()

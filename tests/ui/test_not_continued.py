@@ -5,12 +5,9 @@ click or a repeated F8 counts one visit."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from stored_in_clear import columns_holding
 
 from kiosk.outcomes import NotContinuedReason
 from kiosk.paths import database_path
@@ -38,19 +35,6 @@ def visits(desk) -> list:
     day = desk.store.clock().date()
     return desk.store.not_continued_visits(day, day)
 
-
-def columns_holding(path: Path, secrets: list[str]) -> list[str]:
-    """Every ``table.column`` of the database file with one of ``secrets`` in it."""
-    found = []
-    with closing(sqlite3.connect(path)) as conn:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            for row in conn.execute(f"SELECT * FROM {table}"):
-                for column, value in zip(columns, row):
-                    raw = value if isinstance(value, bytes) else str(value).encode("utf-8")
-                    found += [f"{table}.{column}" for secret in secrets if secret.encode("utf-8") in raw]
-    return found
 
 
 def test_a_citizen_who_leaves_is_counted_with_the_reason_and_nothing_about_them_is_kept(

@@ -6,10 +6,10 @@ import re
 import sqlite3
 import time
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from stored_in_clear import columns_holding
 
 from kiosk.activation_token import TokenRejected, verify_token
 from kiosk.paths import database_path
@@ -23,19 +23,6 @@ NAME, NIP, PIN = "Rina Marlina", "198705122010012003", "135790"
 KELURAHAN, KELURAHAN_CODE, PLACE = "Lubuk Buaya", "13.71.11.1009", "Kantor Lurah Lubuk Buaya"
 QR_WAIT_MS = 10_000
 
-
-def columns_holding(path: Path, secrets: list[str]) -> list[str]:
-    """Every ``table.column`` of the database file with one of ``secrets`` in clear."""
-    found = []
-    with closing(sqlite3.connect(path)) as conn:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            for row in conn.execute(f"SELECT * FROM {table}"):
-                for column, value in zip(columns, row):
-                    raw = value if isinstance(value, bytes) else str(value).encode("utf-8")
-                    found += [f"{table}.{column}" for secret in secrets if secret.encode("utf-8") in raw]
-    return found
 
 
 def test_first_run_then_a_citizen_scanned_by_camera_is_sealed(make_desk, store, data_dir) -> None:

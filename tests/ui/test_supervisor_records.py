@@ -36,7 +36,8 @@ def test_supervisor_erases_an_unsent_record_on_request(serving) -> None:
     panel = records_panel(desk)
     assert panel.table.rowCount() == 1
     assert panel.table.item(0, 2).text() == record.nik_masked != NIK  # masked only
-    assert panel.table.item(0, 1).text() == f"{record.slip_no} (no. slip)"  # no receipt from the server yet
+    assert panel.table.item(0, 1).text() == record.slip_no  # no receipt from the server yet
+    assert f"No. slip: {record.slip_no}" in panel.table.item(0, 1).toolTip()
 
     asked: list[str] = []
     panel.confirm = lambda question: asked.append(question) or False  # the supervisor says no first
@@ -116,10 +117,12 @@ def test_queue_rows_tell_visits_apart_and_a_slip_is_printed_again(serving, tmp_p
     panel = records_panel(desk)
     rows = [[panel.table.item(r, c).text() for c in range(5)] for r in range(panel.table.rowCount())]
     assert [row[1:] for row in rows] == [
-        [f"{second.slip_no} (no. slip)", second.nik_masked, "Menunggu kirim",
+        [second.slip_no, second.nik_masked, "Menunggu kirim",
          "Foto manual: Penutup kepala karena agama menutupi garis wajah"],
         ["KTA-2026-000123", first.nik_masked, "Aktif", "IKD aktif; Foto manual"]]  # newest first; F3 at the desk
     assert rows[0][0] != rows[1][0] and all(len(row[0]) == 5 for row in rows)  # HH:MM, today
+    both = panel.table.item(1, 1).toolTip()  # the citizen's slip shows the slip number: both in the tooltip
+    assert f"No. slip: {first.slip_no}" in both and "No. tanda terima Dukcapil: KTA-2026-000123" in both
 
     panel.select(first.record_id)
     assert panel.reprint_button.isEnabled() and not panel.erase_button.isEnabled()

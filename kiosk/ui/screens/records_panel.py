@@ -1,6 +1,6 @@
 """The supervisor's queue of records: today's, and older ones that still need a decision. Each row
-shows the time, the receipt number (the slip number until the server gives one), the state and the
-outcome. A citizen's slip can be printed again; an unsent record can be erased (at the citizen's
+shows the time, the number (Dukcapil's receipt number once the server gave one, else the slip's
+number; both in the row's tooltip), the state and the outcome. A citizen's slip can be printed again; an unsent record can be erased (at the citizen's
 request, or a mistake) and a quarantined one sent again. Only masked NIKs are shown; every action is
 audited with a reason code, never free text."""
 
@@ -75,7 +75,7 @@ class RecordsPanel(QWidget):
         self.supervisor_id: int | None = None
         self.confirm = self._ask  # replaced in tests by an answer
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([tr("Waktu"), tr("No. tanda terima / slip"), tr("NIK"),
+        self.table.setHorizontalHeaderLabels([tr("Waktu"), tr("Nomor"), tr("NIK"),
                                               tr("Status"), tr("Hasil")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -83,7 +83,7 @@ class RecordsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # never sideways; a cut cell has its tooltip
-        for short in (0, 3):  # time and state: short texts, shown whole; the rest share what is left
+        for short in (0, 1, 3):  # time, number, state: short texts, shown whole; the rest share what is left
             header.setSectionResizeMode(short, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.reason_box = QComboBox()
@@ -119,15 +119,17 @@ class RecordsPanel(QWidget):
         self._records = sorted(shown.values(), key=lambda r: r.device_seq, reverse=True)
         self.table.setRowCount(len(self._records))
         for row, record in enumerate(self._records):
-            number = record.receipt_no or tr("{slip} (no. slip)", slip=record.slip_no)
+            number = record.receipt_no or record.slip_no
+            numbers = tr("No. slip: {slip}", slip=record.slip_no)
+            if record.receipt_no:
+                numbers += "\n" + tr("No. tanda terima Dukcapil: {receipt}", receipt=record.receipt_no)
             cells = (_time_text(record, today), number, shown_nik(record.nik_masked), state_label(record.state),
                      outcome_text(record, self._store.outcome_of(record.record_id)))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                # the whole outcome (a narrow screen cuts it), and Dukcapil's remedy for a rejection
-                tip = "\n".join(filter(None, (cells[4].strip("-"), record.remedy)))
-                if tip:
-                    item.setToolTip(plain_tooltip(tip))
+                # both numbers, the whole outcome (a narrow screen cuts it), Dukcapil's remedy for a rejection
+                tip = "\n".join(filter(None, (numbers, cells[4].strip("-"), record.remedy)))
+                item.setToolTip(plain_tooltip(tip))
                 self.table.setItem(row, column, item)
         self._update_buttons()
 

@@ -176,7 +176,9 @@ def run_gui(data_dir: Path | None, demo: bool) -> int:
         guard = getattr(window, "crash_guard", None)
         if guard is not None:
             sys.excepthook = guard.handle  # an exception in any screen: log, report, back home
-        window.resize(1280, 800)
+        # The window manager maximises it; without one (a bare X session at a stand) it still fits
+        screen = app.primaryScreen().availableGeometry()
+        window.setGeometry(screen.x(), screen.y(), min(1280, screen.width()), min(800, screen.height()))
         window.showMaximized()
         if os.environ.get(READY_ENV):
             app.processEvents()

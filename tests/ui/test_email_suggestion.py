@@ -1,6 +1,7 @@
 """The contact step's domain suggestion, as an officer meets it: typing ``gmial.com`` shows "Maksud
 Anda …@gmail.com?" under the email field; Tab then Space (or a click) takes it and moves on to the
-phone field; the officer may also ignore it and go on; a right or unknown domain shows nothing."""
+phone field; the first Enter on such an address stops once at the suggestion (a double Enter does
+not pass it), the next keeps the address as typed; a right or unknown domain shows nothing."""
 
 from __future__ import annotations
 
@@ -41,15 +42,59 @@ def test_a_near_miss_is_suggested_and_tab_space_takes_it(serving) -> None:
     assert desk.flow.draft.email == "r.sari@gmail.com"
 
 
-def test_the_officer_may_ignore_the_suggestion_and_go_on(serving) -> None:
+def test_the_first_enter_stops_at_the_suggestion_and_the_next_keeps_the_address(serving) -> None:
     desk = serving
     contact = at_contact_step(desk)
     desk.type("r.sari@gmail.con")
     assert contact.email_suggestion.isVisible()
     desk.tab(contact.email_suggestion.take_button)
-    desk.tab(contact.phone_field)  # past it
+    desk.tab(contact.phone_field)  # past it, without looking
     desk.type(PHONE)
-    desk.next_step(desk.flow.consent)  # not blocked
+    desk.enter()
+    assert desk.step() is contact  # stopped once: ask the citizen
+    assert desk.focused() is contact.email_suggestion.take_button
+    assert contact.email_suggestion.note.text() == (
+        "Tanyakan warga. Tekan Ya, ganti; atau Lanjut bila yang diketik sudah benar.")
+    desk.next_step(desk.flow.consent)  # the citizen says it is right: kept as typed
+    assert desk.flow.draft.email == "r.sari@gmail.con"
+
+
+def test_a_double_enter_does_not_pass_the_suggestion(serving) -> None:
+    desk = serving
+    contact = at_contact_step(desk)
+    desk.type("r.sari@gmial.com")
+    desk.tab(contact.email_suggestion.take_button)
+    desk.tab(contact.phone_field)
+    desk.type(PHONE)
+    desk.settle()
+    desk.press(Qt.Key.Key_Return)
+    desk.press(Qt.Key.Key_Return)  # the second half of a double press
+    assert desk.step() is contact and desk.flow.draft.email == ""
+    desk.press(Qt.Key.Key_Space)  # on "Ya, ganti"
+    assert contact.email_field.text() == "r.sari@gmail.com"
+    desk.next_step(desk.flow.consent)  # a right address: no stop
+    assert desk.flow.draft.email == "r.sari@gmail.com"
+
+
+def test_a_changed_address_with_a_suggestion_stops_again(serving) -> None:
+    desk = serving
+    contact = at_contact_step(desk)
+    desk.type("r.sari@gmial.com")
+    desk.tab(contact.email_suggestion.take_button)
+    desk.tab(contact.phone_field)
+    desk.type(PHONE)
+    desk.enter()
+    assert desk.step() is contact
+    contact.email_field.setFocus()
+    desk.press(Qt.Key.Key_End)
+    desk.press(Qt.Key.Key_Backspace)
+    desk.type("m")  # r.sari@gmial.com again, typed anew: the note starts over
+    assert contact.email_suggestion.note.text() == "Bila alamat yang diketik sudah benar, lanjutkan saja."
+    desk.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    desk.type("r.sari@gmail.con")  # another near miss: asked about again
+    desk.enter()
+    assert desk.step() is contact
+    desk.next_step(desk.flow.consent)
     assert desk.flow.draft.email == "r.sari@gmail.con"
 
 

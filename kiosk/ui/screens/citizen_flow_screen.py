@@ -137,9 +137,9 @@ class CitizenFlowScreen(QWidget):
         """Lanjut/Simpan pressed by the officer (button, Enter, Alt+Right)."""
         if self.repeat_guard.is_repeat():
             return
-        before = (self.draft.record_id, self.stack.currentIndex())
+        before = (self.draft.record_id, self.stack.currentIndex(), self.current_step().stops)
         self.go_next()
-        if (self.draft.record_id, self.stack.currentIndex()) != before:
+        if (self.draft.record_id, self.stack.currentIndex(), self.current_step().stops) != before:
             self.repeat_guard.step_changed()
 
     def go_next(self) -> None:

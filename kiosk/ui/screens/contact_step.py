@@ -6,7 +6,8 @@ that belongs to another NIK goes (with a word to the officer), and this NIK's QR
 still empty. A record never joins one person's NIK to another's email or phone.
 
 Under the email field, a suggestion when the domain is one slip from a common provider's
-(``gmial.com``: "Maksud Anda …@gmail.com?"); one press takes it, or the officer goes on."""
+(``gmial.com``: "Maksud Anda …@gmail.com?"); one press takes it. The first "Lanjut" on such an
+address stops once at the suggestion; the second keeps the address as typed."""
 
 from __future__ import annotations
 
@@ -108,6 +109,9 @@ class ContactStep(FlowStep):
                 field.setFocus()
                 return False
         self.banner.clear()
+        if self.email_suggestion.isVisible() and self.email_suggestion.stops(self.email_field.text()):
+            self.stops += 1
+            return False
         draft.email, draft.phone = email.value, phone.value
         return True
 

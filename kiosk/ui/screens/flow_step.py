@@ -18,6 +18,9 @@ class FlowStep(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.banner = Banner()
+        # Times the step stopped a "Lanjut" to ask the officer something: the second half of a
+        # double press right after such a stop must not answer the question.
+        self.stops = 0
 
     def camera_mode(self) -> CameraMode | None:
         """What the camera should do while this step shows; None: the step shows no camera."""

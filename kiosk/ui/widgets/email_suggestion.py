@@ -1,6 +1,7 @@
 """Under the email field: "Maksud Anda …@gmail.com?" when the typed domain is one slip from a common
-provider's (``kiosk.contact.suggest_email``), with a button that takes the suggestion. It never
-blocks: the officer asks the citizen and may go on with the address as typed."""
+provider's (``kiosk.contact.suggest_email``), with a button that takes the suggestion. The contact
+step stops the first "Lanjut" on a suggested address once (an officer typing fast never saw it);
+the next "Lanjut" keeps the address as typed."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class EmailSuggestion(QFrame):
         self.question.setWordWrap(True)
         self.question.setStyleSheet("font-weight: 700;")
         self.note = QLabel(tr("Bila alamat yang diketik sudah benar, lanjutkan saja."))
+        self._asked_about: str | None = None  # the address "Lanjut" was stopped for
         self.note.setObjectName("hint")
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setWordWrap(True)
@@ -45,6 +47,9 @@ class EmailSuggestion(QFrame):
     def offer_for(self, typed: str) -> bool:
         """Word a suggestion for the address ``typed``; False when there is none. Whoever lays
         this out shows it (a form row hides its label too)."""
+        if typed != self._asked_about:  # any edit: a suggestion for the new text starts over
+            self._asked_about = None
+            self.note.setText(tr("Bila alamat yang diketik sudah benar, lanjutkan saja."))
         self.suggestion = suggest_email(typed)
         if self.suggestion is None:
             return False
@@ -52,6 +57,16 @@ class EmailSuggestion(QFrame):
         self.question.setText(tr("Maksud Anda \u2026@{domain}?", domain=meant))
         self.take_button.setToolTip(tr("Ganti ke @{domain}", domain=meant))
         self.take_button.setAccessibleName(self.take_button.toolTip())
+        return True
+
+    def stops(self, typed: str) -> bool:
+        """True the first time "Lanjut" is pressed on ``typed`` while a suggestion shows: the
+        answer button gets the focus and the note says how to keep the address as typed."""
+        if self.suggestion is None or typed == self._asked_about:
+            return False
+        self._asked_about = typed
+        self.note.setText(tr("Tanyakan warga. Tekan Ya, ganti; atau Lanjut bila yang diketik sudah benar."))
+        self.take_button.setFocus()
         return True
 
     def _on_take_button_clicked(self) -> None:

@@ -40,7 +40,6 @@ Write the corpus to a folder (PNG files and a ``manifest.jsonl``) to try other d
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import json
 import math
@@ -51,10 +50,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import qrcode
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from make_demo_video import (
     rounded_mask,  # tools/ is on sys.path wherever this module is used
 )
 
+from kiosk.activation_token import NIK_CHECK_BYTES, issue_token
 from kiosk.qr_payload import receipt_qr_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,10 +96,6 @@ _NAMES = ("siti.rahma", "budi.santoso", "dewi.lestari", "agus.pratama", "nur.ain
 _DOMAINS = ("example.com", "example.co.id", "mail.example.org")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _nik(rng: np.random.Generator) -> str:
     region = _REGIONS[rng.integers(len(_REGIONS))] + f"{rng.integers(1, 25):02d}"
     day = int(rng.integers(1, 29)) + (40 if rng.random() < 0.5 else 0)
@@ -126,13 +123,11 @@ def make_payload(kind: str, rng: np.random.Generator) -> str:
         return f"{host}?nik={nik}&email={_email(rng)}&phone={_phone(rng)}"
     if kind == "receipt":
         return receipt_qr_text(f"R-{rng.integers(2024, 2027)}-{rng.integers(1, 999_999):06d}")
-    if kind == "activation":  # the shape of kiosk.activation_token: IKDACT1.<payload>.<signature>
+    if kind == "activation":  # a real token (kiosk.activation_token) from a key made from the seed
+        key = Ed25519PrivateKey.from_private_bytes(rng.bytes(32))
         rid = "01" + "".join(f"{b:02x}" for b in rng.integers(0, 256, 15))
-        body = {"dev": "dev-" + "".join(f"{b:02x}" for b in rng.integers(0, 256, 8)),
-                "exp": 1_760_000_090, "iat": 1_760_000_000, "n": _b64(rng.bytes(12)),
-                "rid": f"{rid[:8]}-{rid[8:12]}-{rid[12:16]}-{rid[16:20]}-{rid[20:32]}"}
-        payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
-        return f"IKDACT1.{payload}.{_b64(rng.bytes(64))}"
+        return issue_token(key, f"{rid[:8]}-{rid[8:12]}-{rid[12:16]}-{rid[16:20]}-{rid[20:32]}",
+                           rng.bytes(8).hex(), 1_760_000_000, rng.bytes(NIK_CHECK_BYTES), rng.bytes).text
     raise ValueError(f"unknown payload kind {kind!r}")
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from stored_in_clear import columns_holding
 
-from kiosk.activation_token import TokenRejected, verify_token
+from kiosk.activation_token import TokenRejected, nik_check, verify_token
 from kiosk.paths import database_path
 
 # The identity in the demo video's QR (resources/demo/README.md).
@@ -55,6 +55,7 @@ def test_first_run_then_a_citizen_scanned_by_camera_is_sealed(make_desk, store, 
     [token_text] = desk.activation_qr_texts()
     token = verify_token(token_text, store.keys.public_key, time.time(), store.consume_nonce)
     assert (token.record_id, token.device_id) == (flow.draft.record_id, store.keys.device_id)
+    assert token.nik_hash == nik_check(token.record_id, DEMO_NIK)  # what Dukcapil's side matches
     with pytest.raises(TokenRejected):
         verify_token(token_text, store.keys.public_key, time.time(), store.consume_nonce)
 

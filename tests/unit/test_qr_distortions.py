@@ -8,6 +8,7 @@ while another OpenCV or zxing-cpp build that renders a pixel differently does no
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 import qr_corpus  # noqa: E402  (tools/ holds the corpus shared with bench/bench_qr.py)
 
+from kiosk.activation_token import MAX_TOKEN_LENGTH  # noqa: E402
 from kiosk.camera.qr_reader import ZxingQrReader  # noqa: E402
 from kiosk.qr_payload import PayloadSource, parse_qr_payload  # noqa: E402
 
@@ -31,7 +33,7 @@ PER_CLASS = 24  # half 720p, half 1080p; the whole corpus takes ~10 s to make an
 MIN_READ_RATE = {
     "clean": 1.0,  # (24/24)
     "tilt": 0.95,  # (24/24) 25-35 deg
-    "blur": 0.75,  # (20/24) misses: motion streaks of ~2 modules, defocus near 0.5 module
+    "blur": 0.75,  # (21/24) misses: motion streaks of ~2 modules, defocus near 0.5 module
     "low_light": 0.95,  # (24/24)
     "phone_screen": 0.85,  # (22/24) misses: a saturated glare spot over the code
     "small": 1.0,  # (24/24) 3-4 px per module
@@ -126,7 +128,7 @@ def test_payloads_are_what_the_kiosk_meets(outcomes: dict[str, list[Outcome]]) -
         kind, text = row.params["payload"], row.expected[0]
         kinds_seen.add(kind)
         if kind == "activation":
-            assert text.startswith("IKDACT1.") and text.count(".") == 2 and 250 <= len(text) <= 300
+            assert re.fullmatch(r"IKD1:[0-9A-Z $%*+\-./:]+", text) and len(text) <= MAX_TOKEN_LENGTH
             continue
         expected_source = {"nik": PayloadSource.NIK, "json": PayloadSource.JSON, "url": PayloadSource.URL,
                            "receipt": PayloadSource.RECEIPT}[kind]

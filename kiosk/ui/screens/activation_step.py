@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel
 
-from kiosk.activation_token import ActivationToken, issue_token
+from kiosk.activation_token import ActivationToken, issue_token, nik_check
 from kiosk.device_keys import DeviceKeys
 from kiosk.i18n import tr
 from kiosk.record import CitizenDraft
@@ -31,6 +31,8 @@ class ActivationStep(FlowStep):
         self._keys = keys
         self._now = now
         self._record_id = ""
+        self._nik_hash = b""
+        self._nik_hash_of: tuple[str, str] = ("", "")  # (record id, NIK) it was computed for
         self.token: ActivationToken | None = None
         self.qr_view = QrView()
         self.countdown = QLabel()
@@ -57,6 +59,9 @@ class ActivationStep(FlowStep):
         return tr("Simpan")
 
     def enter(self, draft: CitizenDraft) -> None:
+        if self._nik_hash_of != (draft.record_id, draft.nik):  # ~50 ms: not on every renewal
+            self._nik_hash = nik_check(draft.record_id, draft.nik)
+            self._nik_hash_of = (draft.record_id, draft.nik)
         self._record_id = draft.record_id
         self.renew()
         self._timer.start()
@@ -89,7 +94,8 @@ class ActivationStep(FlowStep):
         """A new token; the old one is simply never shown again and dies at its expiry."""
         if not self._record_id:
             return
-        self.token = issue_token(self._keys.signing_key, self._record_id, self._keys.device_id, self._now())
+        self.token = issue_token(self._keys.signing_key, self._record_id, self._keys.device_id, self._now(),
+                                 self._nik_hash)
         self.qr_view.set_text(self.token.text)
         self.qr_view.setEnabled(True)
         self.banner.clear()
@@ -117,5 +123,6 @@ class ActivationStep(FlowStep):
         self.later_button.hide()
         self.token = None
         self._record_id = ""
+        self._nik_hash, self._nik_hash_of = b"", ("", "")
         self.qr_view.set_text("")
         self.banner.clear()

@@ -163,6 +163,21 @@ def _check_claims(claims: object) -> None:
         raise ValueError("no issuer")
 
 
+def claimed_issuer(text: str) -> str | None:
+    """The ``iss`` a token names, read before any check and trusted for nothing but choosing the
+    key to verify it with; None when the text is no token at all."""
+    try:
+        if len(text) > MAX_TOKEN_LENGTH or not _TEXT.fullmatch(text):
+            return None
+        message = _cbor_whole(base45.b45decode(text[len(PREFIX):]))
+        payload = message.value[2] if isinstance(message, cbor2.CBORTag) and message.tag == _COSE_SIGN1_TAG else None
+        claims = cbor2.loads(payload) if isinstance(payload, bytes) else None
+    except (cbor2.CBORError, ValueError, TypeError, KeyError, IndexError, EOFError):
+        return None
+    issuer = claims.get(ISS) if isinstance(claims, dict) else None
+    return issuer if isinstance(issuer, str) and issuer else None
+
+
 def verify_token(text: str, public_key: Ed25519PublicKey, now: float,
                  consume_nonce: Callable[[str, str], bool]) -> ActivationToken:
     """Check signature and expiry, then spend the nonce: a token verifies at most once."""

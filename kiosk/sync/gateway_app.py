@@ -1,5 +1,6 @@
 """The reference gateway as a FastAPI app: the kiosk-sync/1 endpoints over ``GatewayStore``,
-wrapped in ``SignedExchange`` (device-signed requests, server-signed responses)."""
+wrapped in ``SignedExchange`` (device-signed requests, server-signed responses), and the
+activation endpoint the citizen's IKD app calls."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.sync import gateway_records
+from kiosk.sync.gateway_activations import check_scan
 from kiosk.sync.gateway_blobs import SHA256_PATTERN, DigestMismatch, is_sha256
 from kiosk.sync.gateway_body import batch_items
 from kiosk.sync.gateway_errors import ApiError, error_response
 from kiosk.sync.gateway_key import load_or_create_gateway_key
 from kiosk.sync.gateway_openapi import (
+    ACTIVATION_RESPONSES,
     ENROLL_RESPONSES,
     ERROR_RESPONSES,
     install_openapi,
@@ -32,6 +35,8 @@ from kiosk.sync.gateway_store import EnrollError, GatewayStore
 from kiosk.sync.protocol import (
     MAX_BLOB_BYTES,
     MAX_RECEIPTS_PAGE,
+    ActivationRequest,
+    ActivationResponse,
     BatchResponse,
     BlobCheckRequest,
     BlobCheckResponse,
@@ -83,6 +88,7 @@ def create_app(data_dir: Path, config: GatewayConfig | None = None) -> FastAPI:
     _enrol_and_hello(app, store, config, public_key_b64(server_key.public_key()))
     _blob_routes(app, store)
     _record_routes(app, store, config)
+    _activation_route(app, store)
     install_openapi(app)
     return app
 
@@ -182,3 +188,12 @@ def _record_routes(app: FastAPI, store: GatewayStore, config: GatewayConfig) -> 
     def device_summary(device_id: str = Depends(current_device)) -> DeviceSummary:
         """What the gateway holds of this device: record count, highest contiguous seq, gaps."""
         return gateway_records.summary(store, device_id)
+
+
+def _activation_route(app: FastAPI, store: GatewayStore) -> None:
+    @app.post("/v1/activations", tags=["activations"], responses=ACTIVATION_RESPONSES,
+              openapi_extra={"security": []})
+    def activate(body: ActivationRequest) -> ActivationResponse:
+        """The citizen's IKD app sends the activation QR it scanned; every verdict, refusals included,
+        is a 200 with a result code and an Indonesian message (see docs/SYNC.md)."""
+        return check_scan(store, body.token)

@@ -1,5 +1,5 @@
-"""``kiosk gateway serve | enroll-code | records | import``: the reference kiosk-sync/1 gateway and
-its admin commands. ``--data-dir`` is the gateway's own folder, given before or after the action."""
+"""``kiosk gateway serve | enroll-code | records | import | revoke | activations``: the reference
+kiosk-sync/1 gateway and its admin commands. ``--data-dir`` is the gateway's own folder, given before or after the action."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def _actions() -> dict[str, tuple[str, Callable, Callable]]:
                         _enroll_code_arguments, _run_enroll_code),
         "records": (tr("Daftar data yang diterima gateway."), _records_arguments, _run_records),
         "import": (tr("Impor berkas ekspor kios (untuk hari tanpa jaringan)."), _import_arguments, _run_import),
+        "revoke": (tr("Cabut kios yang hilang atau dicuri: kuncinya tidak dipercaya lagi."),
+                   _revoke_arguments, _run_revoke),
+        "activations": (tr("Daftar pindaian QR aktivasi yang diterima gateway."),
+                        _records_arguments, _run_activations),
     }
 
 
@@ -217,6 +221,48 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> int:
               tr("Foto tidak ada"))
     for status, label in zip(IMPORT_STATUSES, labels):
         print(f"{label}: {counts.get(status, 0)}")
+    return EXIT_OK
+
+
+
+# -- revoke ----------------------------------------------------------------------------------
+def _revoke_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("device_id", metavar=tr("ID_KIOS"), help=tr("ID kios (16 digit heksadesimal)."))
+
+
+def _run_revoke(args: argparse.Namespace, data_dir: Path) -> int:
+    from kiosk.sync.gateway_store import GatewayStore
+
+    store = GatewayStore(_existing(data_dir))
+    try:
+        revoked = store.revoke_device(args.device_id)
+    finally:
+        store.close()
+    if not revoked:
+        raise KioskError(tr("Kios {device} tidak terdaftar di gateway ini.", device=args.device_id),
+                         tr("Periksa ID kios pada \u201ckiosk gateway records\u201d."))
+    print(tr("Kios {device} dicabut: permintaannya dan QR aktivasinya ditolak. Kode pendaftaran baru "
+             "mendaftarkannya lagi dengan kunci baru.", device=args.device_id))
+    return EXIT_OK
+
+
+# -- activations -----------------------------------------------------------------------------
+def _run_activations(args: argparse.Namespace, data_dir: Path) -> int:
+    from kiosk.sync.gateway_activations import list_activations
+    from kiosk.sync.gateway_store import GatewayStore
+
+    store = GatewayStore(_existing(data_dir))
+    try:
+        rows = list_activations(store)
+    finally:
+        store.close()
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['record_id']}  {row['device_id']}  {row['status']}")
+    print(tr("Jumlah: {count} pindaian.", count=len(rows)))
     return EXIT_OK
 
 

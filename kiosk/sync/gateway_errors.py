@@ -12,6 +12,7 @@ def _messages() -> dict[str, str]:
     return {
         "missing_headers": tr("Permintaan tidak ditandatangani perangkat."),
         "unknown_device": tr("Perangkat ini belum terdaftar di gateway; daftarkan dengan kode pendaftaran."),
+        "revoked": tr("Perangkat ini sudah dicabut di gateway; minta kode pendaftaran baru dari supervisor."),
         "bad_signature": tr("Tanda tangan permintaan tidak sah."),
         "bad_digest": tr("Isi permintaan tidak cocok dengan sidiknya (Content-Digest)."),
         "clock_skew": tr("Jam perangkat berbeda terlalu jauh dengan jam gateway."),

@@ -24,9 +24,12 @@ ENROLL_RESPONSES: dict = {
     422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503],
 }
 
+ACTIVATION_RESPONSES: dict = {413: ERROR_RESPONSES[413], 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]}
+
 DESCRIPTION = ("kiosk-sync/1: the protocol between Kios IKD and a registry gateway. Every request but "
-               "enrolment is signed by the device (Ed25519 over method, target, Content-Digest, "
-               "X-Kiosk-Created, X-Kiosk-Nonce, X-Kiosk-Device); every response is signed by the "
+               "enrolment and activations (sent by the citizen's IKD app) is signed by the device (Ed25519 "
+               "over method, target, Content-Digest, X-Kiosk-Created, X-Kiosk-Nonce, X-Kiosk-Device); "
+               "every response is signed by the "
                "gateway (X-Kiosk-Server-Signature, bound to the request's nonce). See docs/SYNC.md.")
 
 SIGNATURE_SCHEME = {"kioskSignature": {

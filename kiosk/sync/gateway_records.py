@@ -1,5 +1,6 @@
 """Records at the gateway: taking one in (one transaction each; same id and hash = duplicate,
-other hash = conflict, stored copy untouched), the registry's lazy decision, receipts, summary."""
+other hash = conflict, stored copy untouched; scans that waited for it are matched), the registry's
+lazy decision, receipts, summary."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.i18n import tr
+from kiosk.sync.gateway_activations import match_arrived
 from kiosk.sync.gateway_checks import (
     content_error,
     parse_record,
@@ -75,9 +77,12 @@ def _insert(conn: sqlite3.Connection, now: float, device_id: str, record: BatchR
     number = receipt_no(record.kelurahan_code, server_seq)
     conn.execute(
         "INSERT INTO records (record_id, device_id, device_seq, record_sha256, record_json, blob_sha256, "
-        "receipt_no, server_seq, received_at, source, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')",
+        "receipt_no, server_seq, received_at, source, status, nik_check) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?)",
         (record.record_id, device_id, record.device_seq, record.record_sha256,
-         record.model_dump_json(by_alias=True), record.blobs[0].sha256, number, server_seq, now, source))
+         record.model_dump_json(by_alias=True), record.blobs[0].sha256, number, server_seq, now, source,
+         record.nik_check))
+    match_arrived(conn, record.record_id, record.nik_check, now)
     return RecordResult(record_id=record.record_id, status="accepted", receipt_no=number, server_seq=server_seq)
 
 

@@ -14,6 +14,7 @@ from kiosk.sync.gateway_errors import ApiError, error_response
 from kiosk.sync.gateway_store import GatewayStore
 from kiosk.sync.protocol import MAX_BATCH_BYTES, MAX_BLOB_BYTES
 from kiosk.sync.signing import (
+    H_CREATED,
     H_DEVICE,
     H_NONCE,
     H_SIGNATURE,
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 ENROLL_PATH = "/v1/devices/enroll"
 HELLO_PATH = "/v1/hello"
+ACTIVATIONS_PATH = "/v1/activations"  # called by the citizen's phone, which holds no device key
 DEVICE_SCOPE_KEY = "kiosk.device_id"  # set in the ASGI scope once the request is verified
 SMALL_BODY_BYTES = 64 * 1024
 DRAIN_LIMIT_BYTES = 8 * 1024 * 1024  # an oversize body is read to here so the client sees the 413
@@ -156,7 +158,7 @@ class SignedExchange:
     def _authenticate(self, scope: Scope, headers: Headers, body: bytes) -> None:
         """Mark the scope with the verified device id, or raise the 401 to answer."""
         path = scope["path"]
-        if path == ENROLL_PATH or (path == HELLO_PATH and H_SIGNATURE not in headers):
+        if path in (ENROLL_PATH, ACTIVATIONS_PATH) or (path == HELLO_PATH and H_SIGNATURE not in headers):
             return
         device_id = headers.get(H_DEVICE)
         if device_id is None or H_SIGNATURE not in headers:
@@ -172,4 +174,7 @@ class SignedExchange:
                            body, self.nonces, now=now)
         except SignatureError as exc:
             raise ApiError(401, exc.code, server_time=now if exc.code == "clock_skew" else None) from None
+        if self.store.device_revoked(device_id):
+            raise ApiError(401, "revoked")
+        self.store.note_device_clock(device_id, float(headers[H_CREATED]) - now)
         scope[DEVICE_SCOPE_KEY] = device_id

@@ -1,5 +1,6 @@
 """The reference gateway's storage: SQLite (WAL, synchronous=FULL, schema by user_version) for
-devices, enrolment codes, blobs and records, the blobs' content in files; it never forgets a record id."""
+devices, enrolment codes, blobs, records and activation scans, the blobs' content in files; it never
+forgets a record id."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kiosk.sync.gateway_blobs import BlobFiles
 
 DATABASE_FILE = "gateway.db"
 ENROLL_CODE_TTL_SECONDS = 24 * 3600
+CLOCK_NOTE_SECONDS = 5.0  # a device's clock offset is written again only when it moved this much
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 
 MIGRATIONS: tuple[str, ...] = (
@@ -60,6 +62,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX records_feed ON records(device_id, feed_seq);
     CREATE INDEX records_due ON records(device_id, status, received_at);
     """,
+    """
+    ALTER TABLE devices ADD COLUMN revoked_at REAL;
+    ALTER TABLE devices ADD COLUMN clock_offset REAL;
+    ALTER TABLE records ADD COLUMN nik_check TEXT;
+    CREATE TABLE activations (
+        device_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        nik_check TEXT NOT NULL,
+        scanned_at REAL NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'activated', 'nik_mismatch')),
+        decided_at REAL,
+        PRIMARY KEY (device_id, nonce)
+    );
+    CREATE INDEX activations_by_record ON activations(record_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -95,6 +113,7 @@ class GatewayStore:
         self.blob_files = BlobFiles(data_dir / "blobs")
         self._lock = threading.RLock()
         self._keys: dict[str, str] = {}
+        self._offsets: dict[str, float] = {}
         self.conn = _connect(data_dir / DATABASE_FILE)
 
     def close(self) -> None:
@@ -138,7 +157,7 @@ class GatewayStore:
                 conn.execute(
                     "INSERT INTO devices (device_id, public_key, enrolled_at, enroll_code) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(device_id) DO UPDATE SET public_key = excluded.public_key, "
-                    "enrolled_at = excluded.enrolled_at, enroll_code = excluded.enroll_code",
+                    "enrolled_at = excluded.enrolled_at, enroll_code = excluded.enroll_code, revoked_at = NULL",
                     (device_id, public_key, now, code))
             enrolled = conn.execute("SELECT enrolled_at FROM devices WHERE device_id = ?", (device_id,)).fetchone()
         self._keys[device_id] = public_key
@@ -152,6 +171,34 @@ class GatewayStore:
                 return None
             self._keys[device_id] = rows[0][0]
         return self._keys[device_id]
+
+    def revoke_device(self, device_id: str) -> bool:
+        """Stop trusting the device's key (a lost or stolen kiosk); False when it is not enrolled.
+        A fresh enrolment code binds the device again, with a new key."""
+        with self.transaction() as conn:
+            changed = conn.execute("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE device_id = ?",
+                                   (self.clock(), device_id)).rowcount
+        return changed == 1
+
+    def device_revoked(self, device_id: str) -> bool:
+        """Read afresh each time: ``kiosk gateway revoke`` runs in another process."""
+        rows = self.query("SELECT revoked_at IS NOT NULL FROM devices WHERE device_id = ?", (device_id,))
+        return bool(rows and rows[0][0])
+
+    def note_device_clock(self, device_id: str, offset: float) -> None:
+        """Remember how far the device's clock is from the gateway's (its signed ``X-Kiosk-Created``
+        minus the gateway's time), written only when it moved: not a disk write per request."""
+        known = self._offsets.get(device_id)
+        if known is not None and abs(known - offset) < CLOCK_NOTE_SECONDS:
+            return
+        with self.transaction() as conn:
+            conn.execute("UPDATE devices SET clock_offset = ? WHERE device_id = ?", (offset, device_id))
+        self._offsets[device_id] = offset
+
+    def device_clock_offset(self, device_id: str) -> float:
+        """The device's clock minus the gateway's, as last seen; 0 before its first signed request."""
+        rows = self.query("SELECT clock_offset FROM devices WHERE device_id = ?", (device_id,))
+        return rows[0][0] if rows and rows[0][0] is not None else 0.0
 
     # -- blobs -------------------------------------------------------------------------------
     def missing_blobs(self, sha256s: list[str]) -> list[str]:

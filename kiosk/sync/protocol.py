@@ -1,8 +1,9 @@
 """kiosk-sync/1: the request and response bodies shared by the kiosk and the gateway (pydantic).
 
 Paths: POST /v1/devices/enroll, GET /v1/hello, POST /v1/blobs:check, PUT /v1/blobs/{sha256},
-POST /v1/batches, GET /v1/receipts?after=N&limit=M, GET /v1/devices/me/summary.
-Every request but enroll is signed by the device, every response by the server (signing.py).
+POST /v1/batches, GET /v1/receipts?after=N&limit=M, GET /v1/devices/me/summary, and
+POST /v1/activations (the citizen's IKD app, unsigned).
+Every request but enroll and activations is signed by the device, every response by the server (signing.py).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class BatchRecord(Model):
     blobs: list[BlobRef] = Field(min_length=1, max_length=1)
     record_sha256: str = Sha256Hex
     device_sig: str = Field(description="base64 Ed25519 signature, see the class docstring")
+    nik_check: str | None = Field(None, pattern=r"^[0-9a-f]{16}$", description=(
+        "hex of the activation QR's NIK check for this record (kiosk.activation_token.nik_check), "
+        "so that the registry can match a scan to the record without reading the NIK"))
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -135,6 +139,24 @@ class DeviceSummary(Model):
     records: int
     highest_contiguous_seq: int
     gaps: list[int] = Field(description="device_seq values missing below the highest received")
+
+
+ActivationResult = Literal["activated", "pending", "already_used", "expired", "unknown_device", "revoked",
+                           "bad_signature", "nik_mismatch"]
+
+
+class ActivationRequest(Model):
+    """What the citizen's IKD app sends: the text of the activation QR it scanned (``IKD1:...``)."""
+
+    token: str = Field(max_length=1024)
+
+
+class ActivationResponse(Model):
+    """The verdict on one scan: a code for the app and an Indonesian text for the citizen."""
+
+    result: ActivationResult
+    message: str
+    record_id: str | None = Field(None, description="the record the token names, once its signature verified")
 
 
 class ErrorBody(Model):

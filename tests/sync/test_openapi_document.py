@@ -19,8 +19,12 @@ def test_the_committed_document_is_the_generated_one() -> None:
 def test_the_document_covers_every_endpoint_and_the_raw_batch_body() -> None:
     doc = json.loads(write_openapi.DOCUMENT.read_text(encoding="utf-8"))
     assert set(doc["paths"]) == {"/v1/devices/enroll", "/v1/hello", "/v1/blobs:check", "/v1/blobs/{sha256}",
-                                 "/v1/batches", "/v1/receipts", "/v1/devices/me/summary"}
+                                 "/v1/batches", "/v1/receipts", "/v1/devices/me/summary", "/v1/activations"}
     batch = doc["paths"]["/v1/batches"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch == {"$ref": "#/components/schemas/BatchRequest"}
     assert {"BatchRequest", "BatchRecord", "BlobRef", "ErrorBody"} <= set(doc["components"]["schemas"])
     assert doc["paths"]["/v1/devices/enroll"]["post"]["security"] == []
+    assert doc["paths"]["/v1/activations"]["post"]["security"] == []  # the citizen's phone holds no device key
+    results = doc["components"]["schemas"]["ActivationResponse"]["properties"]["result"]["enum"]
+    assert set(results) == {"activated", "pending", "already_used", "expired", "unknown_device", "revoked",
+                            "bad_signature", "nik_mismatch"}

@@ -1,0 +1,98 @@
+"""Dukcapil's side of the activation QR at the reference gateway: a scan sent by the citizen's IKD
+app is checked (enrolled and not revoked device, signature, expiry on that device's clock, single
+use, NIK check against the record) and kept; a scan that comes before its record waits, pending,
+and is matched when the record arrives."""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+
+from kiosk.activation_token import TokenRejected, claimed_issuer, verify_token
+from kiosk.i18n import tr
+from kiosk.sync.gateway_store import GatewayStore
+from kiosk.sync.protocol import ActivationResponse
+from kiosk.sync.signing import public_key_from_b64
+
+# The device's clock offset is measured on its signed requests in whole seconds and may have drifted
+# since its last pass; a few seconds of grace never turn a 90-second QR into a long-lived one.
+CLOCK_TOLERANCE_SECONDS = 10
+_REFUSALS = {"expired": "expired", "reused": "already_used", "tampered": "bad_signature"}
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "activated": tr("Aktivasi terverifikasi: QR ini sah dan cocok dengan data yang direkam petugas."),
+        "pending": tr("QR sah. Data perekaman belum sampai di Dukcapil; aktivasi dicocokkan otomatis "
+                      "setelah kios mengirim datanya."),
+        "already_used": tr("QR ini sudah pernah dipindai. Minta petugas menampilkan QR baru."),
+        "expired": tr("QR sudah kedaluwarsa (berlaku 90 detik). Minta petugas memperbarui QR, lalu pindai lagi."),
+        "unknown_device": tr("QR ini dibuat oleh kios yang tidak terdaftar di Dukcapil."),
+        "revoked": tr("QR ini dibuat oleh kios yang sudah dicabut; jangan dilanjutkan, laporkan ke petugas "
+                      "Disdukcapil."),
+        "bad_signature": tr("QR ini tidak sah atau rusak. Pindai ulang QR langsung dari layar kios."),
+        "nik_mismatch": tr("NIK pada QR tidak sama dengan NIK pada data yang direkam. Minta petugas "
+                           "memeriksa NIK, lalu membuat QR baru."),
+    }
+
+
+def answer(result: str, record_id: str | None = None) -> ActivationResponse:
+    return ActivationResponse(result=result, message=_messages()[result], record_id=record_id)
+
+
+def check_scan(store: GatewayStore, text: str) -> ActivationResponse:
+    """The verdict on one scanned text; a token that verifies is kept, its nonce spent for good."""
+    device_id = claimed_issuer(text)  # only to pick the key: nothing else is read before the signature
+    if device_id is None:
+        return answer("bad_signature")
+    public_key = store.device_public_key(device_id)
+    if public_key is None:
+        return answer("unknown_device")
+    if store.device_revoked(device_id):
+        return answer("revoked")
+    device_now = store.clock() + store.device_clock_offset(device_id)
+    with store.transaction() as conn:  # BEGIN IMMEDIATE: the nonce's check and its spending are one step
+        def unspent(nonce: str, _record_id: str) -> bool:
+            return conn.execute("SELECT 1 FROM activations WHERE device_id = ? AND nonce = ?",
+                                (device_id, nonce)).fetchone() is None
+
+        try:
+            token = verify_token(text, public_key_from_b64(public_key), device_now - CLOCK_TOLERANCE_SECONDS,
+                                 unspent)
+        except TokenRejected as exc:
+            return answer(_REFUSALS[exc.reason])
+        scanned = token.nik_hash.hex()
+        record = conn.execute("SELECT nik_check FROM records WHERE record_id = ?", (token.record_id,)).fetchone()
+        result = "pending" if record is None else _outcome(record[0], scanned)
+        conn.execute("INSERT INTO activations (device_id, nonce, record_id, nik_check, scanned_at, status, "
+                     "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (device_id, token.nonce, token.record_id, scanned, store.clock(), result,
+                      None if result == "pending" else store.clock()))
+    return answer(result, token.record_id)
+
+
+def _outcome(record_nik_check: str | None, scanned_nik_check: str) -> str:
+    """A record sent without a NIK check (a kiosk older than the field) is matched on the device's
+    signature alone: the same key signed the record and the token naming it."""
+    if record_nik_check is None or hmac.compare_digest(record_nik_check, scanned_nik_check):
+        return "activated"
+    return "nik_mismatch"
+
+
+def match_arrived(conn: sqlite3.Connection, record_id: str, record_nik_check: str | None, now: float) -> None:
+    """Decide the scans that waited for this record, in the transaction that takes the record in."""
+    waiting = conn.execute("SELECT device_id, nonce, nik_check FROM activations WHERE record_id = ? AND "
+                           "status = 'pending'", (record_id,)).fetchall()
+    for device_id, nonce, scanned in waiting:
+        conn.execute("UPDATE activations SET status = ?, decided_at = ? WHERE device_id = ? AND nonce = ?",
+                     (_outcome(record_nik_check, scanned), now, device_id, nonce))
+
+
+ACTIVATION_COLUMNS = ("record_id", "device_id", "status", "scanned_at", "decided_at")
+
+
+def list_activations(store: GatewayStore) -> list[dict]:
+    """Every kept scan in the order it came, without its NIK check."""
+    rows = store.query("SELECT record_id, device_id, status, scanned_at, decided_at FROM activations "
+                       "ORDER BY scanned_at, rowid")
+    return [dict(zip(ACTIVATION_COLUMNS, row)) for row in rows]

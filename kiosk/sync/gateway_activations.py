@@ -50,7 +50,8 @@ def check_scan(store: GatewayStore, text: str) -> ActivationResponse:
         return answer("unknown_device")
     if store.device_revoked(device_id):
         return answer("revoked")
-    device_now = store.clock() + store.device_clock_offset(device_id)
+    now = store.clock()
+    device_now = now + store.device_clock_offset(device_id)
     with store.transaction() as conn:  # BEGIN IMMEDIATE: the nonce's check and its spending are one step
         def unspent(nonce: str, _record_id: str) -> bool:
             return conn.execute("SELECT 1 FROM activations WHERE device_id = ? AND nonce = ?",
@@ -66,8 +67,8 @@ def check_scan(store: GatewayStore, text: str) -> ActivationResponse:
         result = "pending" if record is None else _outcome(record[0], scanned)
         conn.execute("INSERT INTO activations (device_id, nonce, record_id, nik_check, scanned_at, status, "
                      "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (device_id, token.nonce, token.record_id, scanned, store.clock(), result,
-                      None if result == "pending" else store.clock()))
+                     (device_id, token.nonce, token.record_id, scanned, now, result,
+                      None if result == "pending" else now))
     return answer(result, token.record_id)
 
 

@@ -4,9 +4,11 @@ unsigned hello excepted) and signs every response, errors included, bound to the
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -135,7 +137,7 @@ class SignedExchange:
         signed_send = SigningSend(send, self.key, headers.get(H_NONCE, ""))
         try:
             body = await read_body(receive, body_limit(scope["method"], scope["path"]))
-            self._authenticate(scope, headers, body)
+            clock_offset = self._authenticate(scope, headers, body)
         except _Disconnected:
             return
         except _TooLarge:
@@ -144,7 +146,17 @@ class SignedExchange:
         except ApiError as error:
             await error_response(error)(scope, receive, signed_send)
             return
+        if clock_offset is not None:
+            await self._note_clock(scope[DEVICE_SCOPE_KEY], clock_offset)
         await self._run_app(scope, replaying(body, receive), signed_send)
+
+    async def _note_clock(self, device_id: str, offset: float) -> None:
+        """Off the event loop, and never the request's failure: the offset is a hint for judging
+        the device's activation QRs, written again on a later request."""
+        try:
+            await run_in_threadpool(self.store.note_device_clock, device_id, offset)
+        except sqlite3.OperationalError:
+            log.warning("clock offset of a device not saved: database busy")
 
     async def _run_app(self, scope: Scope, receive: Receive, signed_send: SigningSend) -> None:
         try:
@@ -155,18 +167,19 @@ class SignedExchange:
                 raise
             await error_response(ApiError(500, "internal_error"))(scope, receive, signed_send)
 
-    def _authenticate(self, scope: Scope, headers: Headers, body: bytes) -> None:
-        """Mark the scope with the verified device id, or raise the 401 to answer."""
+    def _authenticate(self, scope: Scope, headers: Headers, body: bytes) -> float | None:
+        """Mark the scope with the verified device id and return that device's clock offset (None
+        for an unsigned request), or raise the 401 to answer."""
         path = scope["path"]
         if path in (ENROLL_PATH, ACTIVATIONS_PATH) or (path == HELLO_PATH and H_SIGNATURE not in headers):
-            return
+            return None
         device_id = headers.get(H_DEVICE)
         if device_id is None or H_SIGNATURE not in headers:
             raise ApiError(401, "missing_headers")
         public_key = self.store.device_public_key(device_id)
         if public_key is None:
             if path == HELLO_PATH:
-                return  # hello answers device_enrolled: false, so a forgotten kiosk learns it
+                return None  # hello answers device_enrolled: false, so a forgotten kiosk learns it
             raise ApiError(401, "unknown_device")
         now = self.clock()
         try:
@@ -176,5 +189,5 @@ class SignedExchange:
             raise ApiError(401, exc.code, server_time=now if exc.code == "clock_skew" else None) from None
         if self.store.device_revoked(device_id):
             raise ApiError(401, "revoked")
-        self.store.note_device_clock(device_id, float(headers[H_CREATED]) - now)
         scope[DEVICE_SCOPE_KEY] = device_id
+        return float(headers[H_CREATED]) - now

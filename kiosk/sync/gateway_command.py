@@ -1,5 +1,6 @@
 """``kiosk gateway serve | enroll-code | records | import | revoke | activations``: the reference
-kiosk-sync/1 gateway and its admin commands. ``--data-dir`` is the gateway's own folder, given before or after the action."""
+kiosk-sync/1 gateway and its admin commands. ``--data-dir`` is the gateway's own folder, given
+before or after the action."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -47,7 +48,7 @@ def test_a_scan_before_the_record_syncs_exits_0_as_pending(
     assert status == 0 and json.loads(out)["result"] == "pending"
 
 
-def test_the_command_prints_no_nik(tmp_path: Path, gateway: RunningGateway, device: SignedDevice,
+def test_the_command_prints_no_nik(gateway: RunningGateway, device: SignedDevice,
                                    sealed_kiosk: SealedKiosk) -> None:
     """A separate process, as support staff run it: its whole output is free of the NIK."""
     text = qr_text(sealed_kiosk, synced(device, sealed_kiosk.records[0]))
@@ -72,3 +73,10 @@ def test_a_dead_server_is_a_clear_error(sealed_kiosk: SealedKiosk, capsys: pytes
     text = qr_text(sealed_kiosk, sealed_kiosk.records[0][0])
     status, out, err = ikd_app(capsys, "--server", f"http://127.0.0.1:{port}", "--text", text)
     assert status == 2 and out == "" and "tidak bisa dihubungi" in err
+
+
+def test_a_wifi_login_page_answering_200_is_not_taken_for_a_verdict(
+        sealed_kiosk: SealedKiosk, portal: Callable[..., str], capsys: pytest.CaptureFixture) -> None:
+    text = qr_text(sealed_kiosk, sealed_kiosk.records[0][0])
+    status, out, err = ikd_app(capsys, "--server", portal(200), "--text", text, "--json")
+    assert status == 2 and out == "" and "tidak menjawab seperti gateway" in err

@@ -234,8 +234,10 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
                        sorted(set(stands) | set(left_at_stand), key=lambda n: (-stands[n], -left_at_stand[n], n))]
     tally.not_continued = _most_first(Counter(v.reason for v in visits))
     tally.manual_capture = _most_first(manual)
+    # pragma: no mutate start
     names = {row[0]: (row[1], row[2]) for row in
-             database.execute("SELECT officer_id, name, nip FROM officers").fetchall()}  # pragma: no mutate
+             database.execute("SELECT officer_id, name, nip FROM officers").fetchall()}
+    # pragma: no mutate end
     tally.per_officer = [OfficerRow(oid, *names.get(oid, (f"#{oid}", "-")), served)
                          for oid, served in sorted(officers.items(), key=lambda item: (-item[1], item[0]))]
     tally.per_hour = {hour: hours[hour] for hour in sorted(hours)}

@@ -131,6 +131,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     DELETE FROM settings WHERE key = 'tally.targets_csv';
     """,
+    # 7: what Dukcapil's side needs to verify the activation QR (issue 13): the record's NIK check as
+    # the QR carried it (16 hex characters, sent with the record; NULL for records sealed before, which
+    # the gateway matches on the device's signature alone) and the nonce of the last QR shown (hex).
+    """
+    ALTER TABLE records ADD COLUMN nik_check TEXT;
+    ALTER TABLE records ADD COLUMN activation_nonce TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -108,6 +108,11 @@ class CitizenDraft:
     capture_reason: str = ""
     # Saved after the activation QR expired unscanned: the citizen activates later with the email code.
     activation_later: bool = False
+    # Set by the activation step: hex of kiosk.activation_token.nik_check(record_id, nik), which the
+    # gateway matches a scanned QR against, and the hex nonce of the last QR shown. Out of repr: the
+    # NIK check is slow to invert, not impossible.
+    nik_check: str = field(default="", repr=False)
+    activation_nonce: str = ""
 
     def missing_parts(self) -> list[str]:
         parts = [("nik", self.nik), ("email", self.email), ("phone", self.phone),

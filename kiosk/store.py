@@ -8,6 +8,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -72,6 +73,8 @@ class RecordOutcome:
     capture_reason: str | None  # a ManualCaptureReason value; None: the quality gate took the photo
     activation_later: bool  # saved without the QR scanned: the citizen activates with the email code
 
+
+_NIK_CHECK_HEX = re.compile(r"[0-9a-f]{16}")  # as the upload format (protocol.BatchRecord.nik_check)
 
 # Settings the kiosk writes for itself: not audited as a settings change.
 _BOOKKEEPING_SETTINGS = frozenset({RECEIPTS_CURSOR, LAST_PASS, CLOCK_OFFSET})
@@ -146,6 +149,9 @@ class Store:
             raise IncompleteRecord(
                 tr("Data belum lengkap: {parts}.", parts=", ".join(missing)),
                 tr("Kembali ke langkah yang belum diisi."))
+        if draft.nik_check and (not _NIK_CHECK_HEX.fullmatch(draft.nik_check) or draft.nik_check == draft.nik):
+            # a bug in the caller: the gateway would refuse the record, or get the NIK in clear
+            raise ValueError("draft.nik_check must be the hex of activation_token.nik_check()")
         record_id = draft.record_id
         now = self.clock()
         personal = {"nik": draft.nik, "email": draft.email, "phone": draft.phone}
@@ -159,14 +165,15 @@ class Store:
                     "INSERT INTO records (record_id, device_seq, state, created_at, updated_at, local_date, "
                     "officer_id, stand, kelurahan_code, nik_hash, consent_version, consent_at, "
                     "capture_override, sha256, signature, wrapped_key, personal_ct, slip_no, capture_reason, "
-                    "activation_later) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "activation_later, nik_check, activation_nonce) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (record_id, seq, RecordState.QUEUED.value, now.astimezone(dt.timezone.utc).isoformat(),
                      now.isoformat(), now.date().isoformat(), officer_id, stand.place_name,
                      stand.kelurahan_code, nik_lookup_hash(self.keys.lookup_key, draft.nik),
                      draft.consent.text_version, draft.consent.given_at.isoformat(),
                      int(draft.capture_override), envelope.sha256, self.keys.signing_key.sign(signed),
                      envelope.wrapped_key, envelope.personal_ct, slip_no, _capture_reason(draft),
-                     int(draft.activation_later)))
+                     int(draft.activation_later), draft.nik_check or None, draft.activation_nonce or None))
                 conn.execute("INSERT INTO photos (record_id, sha256, ciphertext) VALUES (?, ?, ?)",
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
@@ -311,7 +318,8 @@ class Store:
             # final_status 'erased': the tally must not count the tombstone as activated.
             conn.execute(
                 "UPDATE records SET state = ?, updated_at = ?, personal_ct = NULL, wrapped_key = NULL, "
-                "nik_hash = '', final_status = 'erased', final_at = ?, reason_code = ? WHERE record_id = ?",
+                "nik_hash = '', nik_check = NULL, final_status = 'erased', final_at = ?, reason_code = ? "
+                "WHERE record_id = ?",
                 (RecordState.PURGED.value, now.isoformat(), now.isoformat(), reason.value, record_id))
             self.audit.append(AuditEvent.RECORD_ERASED, officer_id, record_id,
                               {"reason": reason.value, "send_attempts": row[2] or 0}, conn=conn)

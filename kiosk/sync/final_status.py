@@ -96,6 +96,8 @@ def _purge_one(conn: sqlite3.Connection, record_id: str, state: RecordState, now
     if not move(conn, record_id, state, S.PURGED, now):
         return False
     conn.execute("DELETE FROM photos WHERE record_id = ?", (record_id,))
-    conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL WHERE record_id = ?", (record_id,))
+    # the NIK check goes too: derived from the NIK, and the gateway has had it since the record arrived
+    conn.execute("UPDATE records SET personal_ct = NULL, wrapped_key = NULL, nik_check = NULL WHERE record_id = ?",
+                 (record_id,))
     audit.append(AuditEvent.RECORD_PURGED, subject=record_id, conn=conn)
     return True

@@ -84,7 +84,7 @@ def release_expired_leases(database: Database, now: dt.datetime) -> int:
 _DUE_SQL = (
     "SELECT r.record_id, r.device_seq, r.created_at, r.local_date, r.stand, r.kelurahan_code, r.officer_id, "
     "r.consent_version, r.consent_at, r.capture_override, r.personal_ct, r.wrapped_key, r.sha256, "
-    "r.signature, p.sha256, length(p.ciphertext), o.attempts FROM records r JOIN outbox o USING (record_id) "
+    "r.signature, p.sha256, length(p.ciphertext), o.attempts, r.nik_check FROM records r JOIN outbox o USING (record_id) "
     "LEFT JOIN photos p USING (record_id) WHERE r.state = ? {where} ORDER BY r.device_seq {limit}")
 
 
@@ -125,7 +125,7 @@ def _build(rows: list[tuple]) -> tuple[list[Outgoing], list[str]]:
 
 def _outgoing(row: tuple) -> Outgoing | None:
     (record_id, seq, created_at, local_date, stand, kelurahan, officer, consent_version, consent_at,
-     override, personal_ct, wrapped_key, sha256, signature, photo_sha, photo_bytes, attempts) = row
+     override, personal_ct, wrapped_key, sha256, signature, photo_sha, photo_bytes, attempts, nik_check) = row
     if photo_sha is None or personal_ct is None or wrapped_key is None:
         return None
     try:
@@ -134,7 +134,7 @@ def _outgoing(row: tuple) -> Outgoing | None:
             kelurahan_code=kelurahan, officer_id=officer, consent_version=consent_version,
             consent_at=consent_at, capture_override=bool(override), payload_ct=b64(personal_ct),
             wrapped_key=b64(wrapped_key), blobs=[BlobRef(sha256=photo_sha, bytes=photo_bytes)],
-            record_sha256=sha256, device_sig=b64(signature))
+            record_sha256=sha256, device_sig=b64(signature), nik_check=nik_check)
     except ValidationError:
         return None
     return Outgoing(record, photo_sha, attempts)

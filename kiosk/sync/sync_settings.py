@@ -5,6 +5,9 @@ The retention of photos is a person's choice, so it lives in settings.toml (kios
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -52,6 +55,25 @@ def enrolment(database: Database) -> Enrolment | None:
 
 def clock_offset(database: Database) -> float:
     return _float(get_setting(database, CLOCK_OFFSET), 0.0)
+
+
+class CorrectedClock:
+    """The kiosk's "now" for whatever the gateway judges by time (Unix seconds): its own clock plus
+    the offset learnt from the gateway, as ``SyncClient.server_now`` signs requests. The offset is
+    read on every call, since the sync worker saves a new one after a pass; a failed read keeps the
+    last one read (a countdown must not stop for a busy database)."""
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self._database = database
+        self._clock = clock
+        self._offset = 0.0
+
+    def __call__(self) -> float:
+        try:
+            self._offset = clock_offset(self._database)
+        except sqlite3.Error:
+            pass
+        return self._clock() + self._offset
 
 
 def receipts_cursor(database: Database) -> int:

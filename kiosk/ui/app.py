@@ -32,6 +32,7 @@ from kiosk.regions import RegionTable
 from kiosk.settings import KioskSettings, load_settings
 from kiosk.secret_store import backend_in_use, use_throwaway_keys
 from kiosk.store import Store, open_store
+from kiosk.sync.sync_settings import CorrectedClock
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.crash_guard import CrashGuard
 from kiosk.ui.main_window import MainWindow
@@ -101,8 +102,11 @@ def build_window(data_dir: Path, demo: bool) -> QMainWindow:
         return startup_error_window(error)
     sync = SyncService(data_dir, store.keys)
     sync.start()
+    # The activation QR is dated on the clock the kiosk signs its requests with, corrected by the
+    # gateway's offset: the gateway judges its expiry on that clock, not on a wrong one at the stand.
     window = MainWindow(store, RegionTable.load(), camera_factory(settings, demo),
-                        demo_pin=DEMO_PIN if demo else None, sync=sync, settings=settings)
+                        demo_pin=DEMO_PIN if demo else None, sync=sync, settings=settings,
+                        now=CorrectedClock(store.database))
     window.status.set_key_backend(backend_in_use(data_dir))
     guard = CrashGuard(data_dir, window)
     guard.crashed.connect(window.recover_from_crash)

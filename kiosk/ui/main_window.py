@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from kiosk.disk_guard import check_room_for_new_record
@@ -31,7 +34,9 @@ from kiosk.ui.widgets.status_bar import KioskStatusBar
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None,
-                 sync: SyncService | None = None, settings: KioskSettings | None = None) -> None:
+                 sync: SyncService | None = None, settings: KioskSettings | None = None,
+                 now: Callable[[], float] = time.time) -> None:
+        """``now``: the kiosk's clock as the gateway reckons it, for the activation QR."""
         super().__init__()
         self._sync = sync
         self._demo = bool(demo_pin)
@@ -55,7 +60,7 @@ class MainWindow(QMainWindow):
         self.sign_in_screen = SignInScreen(store, demo_pin)
         self.stand_screen = StandScreen(store, regions)
         self.home_screen = HomeScreen(store)
-        self.flow_screen = CitizenFlowScreen(store, regions, make_camera)
+        self.flow_screen = CitizenFlowScreen(store, regions, make_camera, now)
         self.flow_screen.consent.set_retention_days(self.settings.retention_days)
         self.flow_screen.saved.paper = self.settings.slip_paper
         self.supervisor_screen = SupervisorScreen(store, make_camera)  # "Pindai QR pendaftaran"

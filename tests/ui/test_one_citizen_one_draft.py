@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from PySide6.QtCore import Qt
 
+from kiosk.activation_token import nik_check
 from kiosk.record_crypto import open_personal
 
 
@@ -374,9 +375,31 @@ def test_simpan_on_an_expired_qr_saves_only_as_activation_later(serving, store, 
     record_id = flow.draft.record_id
     sealed = [e for e in store.audit.entries(limit=50) if e.event == "record_sealed" and e.subject == record_id]
     assert [e.details.get("activation") for e in sealed] == ["later"]
+    # Saved "later" all the same carries what the gateway matches a scan made in time against.
+    assert activation_columns(store, record_id) == (nik_check(record_id, AT_DESK.nik).hex(), activation.token.nonce)
+    assert all(nik_check(record_id, AT_DESK.nik).hex() not in json.dumps(e.details) for e in sealed)
 
 
 def test_simpan_on_a_live_qr_is_not_activation_later(serving, store) -> None:
     record = serving.serve_citizen(AT_DESK.nik, AT_DESK.email, AT_DESK.phone)
     sealed = [e for e in store.audit.entries(limit=50) if e.event == "record_sealed" and e.subject == record.record_id]
     assert [e.details.get("activation") for e in sealed] == [None]
+
+
+def activation_columns(store, record_id: str) -> tuple[str, str]:
+    return store.database.execute("SELECT nik_check, activation_nonce FROM records WHERE record_id = ?",
+                                  (record_id,)).fetchone()
+
+
+def test_the_record_keeps_the_nik_check_and_the_nonce_of_the_last_qr_shown(serving, store) -> None:
+    """What the gateway matches the citizen's scan against, and which QR was on screen at Simpan
+    (the last of several when the officer renewed it)."""
+    desk, flow = serving, serving.flow
+    desk.to_activation_step(AT_DESK.nik, AT_DESK.email, AT_DESK.phone)
+    first = flow.activation.token.nonce
+    desk.press(Qt.Key.Key_F5)
+    last = flow.activation.token.nonce
+    assert last != first
+    desk.next_step(flow.saved)
+    record_id = flow.draft.record_id
+    assert activation_columns(store, record_id) == (nik_check(record_id, AT_DESK.nik).hex(), last)

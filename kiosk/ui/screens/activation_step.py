@@ -26,6 +26,8 @@ class ActivationStep(FlowStep):
     activate_later_chosen = Signal()  # save without the QR scanned: the citizen activates later
 
     def __init__(self, keys: DeviceKeys, now: Callable[[], float] = time.time, parent=None) -> None:
+        """``now``: the kiosk's clock as the gateway will judge the QR's expiry (the composition root
+        gives the one corrected by the gateway's offset, ``sync_settings.CorrectedClock``)."""
         super().__init__(parent)
         self.step_title = tr("QR aktivasi")
         self._keys = keys
@@ -33,6 +35,7 @@ class ActivationStep(FlowStep):
         self._record_id = ""
         self._nik_hash = b""
         self._nik_hash_of: tuple[str, str] = ("", "")  # (record id, NIK) it was computed for
+        self._draft: CitizenDraft | None = None  # the draft the QR is shown for: it notes the last nonce
         self.token: ActivationToken | None = None
         self.qr_view = QrView()
         self.countdown = QLabel()
@@ -63,6 +66,10 @@ class ActivationStep(FlowStep):
             self._nik_hash = nik_check(draft.record_id, draft.nik)
             self._nik_hash_of = (draft.record_id, draft.nik)
         self._record_id = draft.record_id
+        self._draft = draft
+        # On the draft now, not only at Simpan: "Warga aktivasi nanti" seals it too, and a scan made
+        # before the QR expired is then still matched against the record's NIK check.
+        draft.nik_check = self._nik_hash.hex()
         self.renew()
         self._timer.start()
 
@@ -96,6 +103,8 @@ class ActivationStep(FlowStep):
             return
         self.token = issue_token(self._keys.signing_key, self._record_id, self._keys.device_id, self._now(),
                                  self._nik_hash)
+        if self._draft is not None:
+            self._draft.activation_nonce = self.token.nonce
         self.qr_view.set_text(self.token.text)
         self.qr_view.setEnabled(True)
         self.banner.clear()
@@ -123,6 +132,7 @@ class ActivationStep(FlowStep):
         self.later_button.hide()
         self.token = None
         self._record_id = ""
+        self._draft = None
         self._nik_hash, self._nik_hash_of = b"", ("", "")
         self.qr_view.set_text("")
         self.banner.clear()

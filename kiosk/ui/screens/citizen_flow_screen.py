@@ -11,6 +11,7 @@ skip.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -43,8 +44,9 @@ class CitizenFlowScreen(QWidget):
     home_requested = Signal()
     visit_not_continued = Signal(object)  # NotContinuedReason: counted, the draft dropped, home shown
 
-    def __init__(self, store: Store, regions: RegionTable,
-                 make_camera: Callable[[], CameraThread], parent=None) -> None:
+    def __init__(self, store: Store, regions: RegionTable, make_camera: Callable[[], CameraThread],
+                 now: Callable[[], float] = time.time, parent=None) -> None:
+        """``now``: the clock the activation QR is dated by (see ``ActivationStep``)."""
         super().__init__(parent)
         self._store = store
         self._make_camera = make_camera
@@ -60,7 +62,7 @@ class CitizenFlowScreen(QWidget):
         self.contact = ContactStep()
         self.consent = ConsentStep(store.clock)
         self.face = FaceStep(self._latest_frame)
-        self.activation = ActivationStep(store.keys)
+        self.activation = ActivationStep(store.keys, now)
         self.saved = SavedStep()
         self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
                                       self.activation, self.saved]

@@ -84,8 +84,9 @@ def release_expired_leases(database: Database, now: dt.datetime) -> int:
 _DUE_SQL = (
     "SELECT r.record_id, r.device_seq, r.created_at, r.local_date, r.stand, r.kelurahan_code, r.officer_id, "
     "r.consent_version, r.consent_at, r.capture_override, r.personal_ct, r.wrapped_key, r.sha256, "
-    "r.signature, p.sha256, length(p.ciphertext), o.attempts, r.nik_check FROM records r JOIN outbox o USING (record_id) "
-    "LEFT JOIN photos p USING (record_id) WHERE r.state = ? {where} ORDER BY r.device_seq {limit}")
+    "r.signature, p.sha256, length(p.ciphertext), o.attempts, r.nik_check FROM records r "
+    "JOIN outbox o USING (record_id) LEFT JOIN photos p USING (record_id) "
+    "WHERE r.state = ? {where} ORDER BY r.device_seq {limit}")
 
 
 def due_records(database: Database, now: dt.datetime, limit: int) -> tuple[list[Outgoing], list[str]]:

@@ -21,6 +21,7 @@ from kiosk.sync import errors
 from kiosk.sync.backoff import parse_retry_after
 from kiosk.sync.protocol import (
     MAX_RECEIPTS_PAGE,
+    ActivationStatusResponse,
     BatchRecord,
     BatchRequest,
     BatchResponse,
@@ -106,6 +107,11 @@ class SyncClient:
 
     def summary(self) -> DeviceSummary:
         return self._call("GET", "/v1/devices/me/summary", None, DeviceSummary)
+
+    def activation_status(self, nonces: list[str]) -> ActivationStatusResponse:
+        """Which of this device's activation QRs (hex nonces) the citizen's phone has scanned."""
+        query = "&".join(f"nonce={nonce}" for nonce in nonces)
+        return self._call("GET", f"/v1/activations/status?{query}", None, ActivationStatusResponse)
 
     # -- one exchange ----------------------------------------------------------------------------
     def _call(self, method: str, target: str, body: bytes | None, model: type[M],

@@ -11,7 +11,7 @@ import sqlite3
 from kiosk.activation_token import TokenRejected, claimed_issuer, verify_token
 from kiosk.i18n import tr
 from kiosk.sync.gateway_store import GatewayStore
-from kiosk.sync.protocol import ActivationResponse
+from kiosk.sync.protocol import ActivationResponse, ActivationScan, ActivationStatusResponse
 from kiosk.sync.signing import public_key_from_b64
 
 # The device's clock offset is measured on its signed requests in whole seconds and may have drifted
@@ -87,6 +87,17 @@ def match_arrived(conn: sqlite3.Connection, record_id: str, record_nik_check: st
     for device_id, nonce, scanned in waiting:
         conn.execute("UPDATE activations SET status = ?, decided_at = ? WHERE device_id = ? AND nonce = ?",
                      (_outcome(record_nik_check, scanned), now, device_id, nonce))
+
+
+def scan_status(store: GatewayStore, device_id: str, nonces: list[str]) -> ActivationStatusResponse:
+    """The kept scans of these nonces of the calling device only: another kiosk's nonces are never
+    told, even when asked for."""
+    marks = ", ".join("?" for _ in nonces)
+    rows = store.query(f"SELECT nonce, status FROM activations WHERE device_id = ? AND nonce IN ({marks}) "
+                       "ORDER BY scanned_at, rowid", (device_id, *nonces))
+    messages = _messages()
+    return ActivationStatusResponse(scans=[ActivationScan(nonce=nonce, result=status, message=messages[status])
+                                           for nonce, status in rows])
 
 
 ACTIVATION_COLUMNS = ("record_id", "device_id", "status", "scanned_at", "decided_at")

@@ -4,6 +4,7 @@ activation endpoint the citizen's IKD app calls."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.sync import gateway_records
-from kiosk.sync.gateway_activations import check_scan
+from kiosk.sync.gateway_activations import check_scan, scan_status
 from kiosk.sync.gateway_blobs import SHA256_PATTERN, DigestMismatch, is_sha256
 from kiosk.sync.gateway_body import batch_items
 from kiosk.sync.gateway_errors import ApiError, error_response
@@ -35,8 +36,10 @@ from kiosk.sync.gateway_store import EnrollError, GatewayStore
 from kiosk.sync.protocol import (
     MAX_BLOB_BYTES,
     MAX_RECEIPTS_PAGE,
+    MAX_STATUS_NONCES,
     ActivationRequest,
     ActivationResponse,
+    ActivationStatusResponse,
     BatchResponse,
     BlobCheckRequest,
     BlobCheckResponse,
@@ -48,6 +51,9 @@ from kiosk.sync.protocol import (
     ReceiptsResponse,
 )
 from kiosk.sync.signing import public_key_b64, public_key_from_b64
+
+
+_NONCE_HEX = re.compile(r"[0-9a-f]{2,64}")
 
 
 @dataclass(frozen=True)
@@ -197,3 +203,12 @@ def _activation_route(app: FastAPI, store: GatewayStore) -> None:
         """The citizen's IKD app sends the activation QR it scanned; every verdict, refusals included,
         is a 200 with a result code and an Indonesian message (see docs/SYNC.md)."""
         return check_scan(store, body.token)
+
+    @app.get("/v1/activations/status", tags=["activations"], responses=ERROR_RESPONSES)
+    def activation_status(nonce: list[str] = Query(..., min_length=1, max_length=MAX_STATUS_NONCES),
+                          device_id: str = Depends(current_device)) -> ActivationStatusResponse:
+        """The kiosk asks whether the citizen's phone scanned the QR codes it showed (hex nonces,
+        repeated ``nonce`` parameters); only the calling device's own scans are answered."""
+        if not all(_NONCE_HEX.fullmatch(one) for one in nonce):
+            raise ApiError(422, "bad_request")
+        return scan_status(store, device_id, nonce)

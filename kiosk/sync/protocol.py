@@ -159,6 +159,24 @@ class ActivationResponse(Model):
     record_id: str | None = Field(None, description="the record the token names, once its signature verified")
 
 
+MAX_STATUS_NONCES = 20  # the QR codes one citizen's activation step may show (renewals included)
+
+
+class ActivationScan(Model):
+    """One scan the gateway kept of a device's activation QR, and how it was decided so far."""
+
+    nonce: str = Field(description="hex nonce (cti) of the scanned QR")
+    result: Literal["activated", "pending", "nik_mismatch"]
+    message: str
+
+
+class ActivationStatusResponse(Model):
+    """Which of the asked nonces of the calling device were scanned; a nonce not listed was not
+    scanned yet (or every scan of it was refused, which the phone was told)."""
+
+    scans: list[ActivationScan]
+
+
 class ErrorBody(Model):
     """Any non-2xx answer: a code for programs and an Indonesian message for people."""
 

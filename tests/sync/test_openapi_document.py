@@ -19,7 +19,8 @@ def test_the_committed_document_is_the_generated_one() -> None:
 def test_the_document_covers_every_endpoint_and_the_raw_batch_body() -> None:
     doc = json.loads(write_openapi.DOCUMENT.read_text(encoding="utf-8"))
     assert set(doc["paths"]) == {"/v1/devices/enroll", "/v1/hello", "/v1/blobs:check", "/v1/blobs/{sha256}",
-                                 "/v1/batches", "/v1/receipts", "/v1/devices/me/summary", "/v1/activations"}
+                                 "/v1/batches", "/v1/receipts", "/v1/devices/me/summary", "/v1/activations",
+                                 "/v1/activations/status"}
     batch = doc["paths"]["/v1/batches"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch == {"$ref": "#/components/schemas/BatchRequest"}
     assert {"BatchRequest", "BatchRecord", "BlobRef", "ErrorBody"} <= set(doc["components"]["schemas"])

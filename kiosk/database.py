@@ -138,6 +138,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE records ADD COLUMN nik_check TEXT;
     ALTER TABLE records ADD COLUMN activation_nonce TEXT;
     """,
+    # 8: what happened at the activation step (issue 13): the gateway told the kiosk the citizen's
+    # phone scanned the QR, or the QR was shown with no scan confirmed, or the citizen activates later;
+    # and how often the officer renewed the QR. Records sealed before could not learn of a scan.
+    """
+    ALTER TABLE records ADD COLUMN activation_outcome TEXT
+        CHECK (activation_outcome IN ('scanned', 'shown_unconfirmed', 'later'));
+    ALTER TABLE records ADD COLUMN activation_renewals INTEGER NOT NULL DEFAULT 0;
+    UPDATE records SET activation_outcome = CASE WHEN activation_later THEN 'later' ELSE 'shown_unconfirmed' END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -34,6 +34,14 @@ def not_continued_label(reason: NotContinuedReason) -> str:
     }[reason]
 
 
+class ActivationOutcome(str, Enum):
+    """What happened at the activation step, as sealed with the record."""
+
+    SCANNED = "scanned"  # the gateway told the kiosk the citizen's phone scanned a QR it showed
+    SHOWN_UNCONFIRMED = "shown_unconfirmed"  # shown; no scan confirmed before Simpan (offline, or none)
+    LATER = "later"  # "Warga aktivasi nanti": the citizen activates with the email code
+
+
 class ManualCaptureReason(str, Enum):
     """Why the officer took the face photo by hand (F3) although the quality gate found no good face."""
 

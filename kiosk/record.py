@@ -14,6 +14,7 @@ import uuid6
 
 from kiosk.errors import KioskError
 from kiosk.i18n import tr
+from kiosk.outcomes import ActivationOutcome
 
 
 class RecordState(str, Enum):
@@ -113,6 +114,14 @@ class CitizenDraft:
     # NIK check is slow to invert, not impossible.
     nik_check: str = field(default="", repr=False)
     activation_nonce: str = ""
+    # The gateway said the citizen's phone scanned one of this draft's QR codes (activated or pending).
+    activation_scanned: bool = False
+    activation_renewals: int = 0  # QR codes renewed by the officer (F5 or the button), on time or expired
+
+    def activation_outcome(self) -> ActivationOutcome:
+        if self.activation_later:
+            return ActivationOutcome.LATER
+        return ActivationOutcome.SCANNED if self.activation_scanned else ActivationOutcome.SHOWN_UNCONFIRMED
 
     def missing_parts(self) -> list[str]:
         parts = [("nik", self.nik), ("email", self.email), ("phone", self.phone),

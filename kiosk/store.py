@@ -165,15 +165,16 @@ class Store:
                     "INSERT INTO records (record_id, device_seq, state, created_at, updated_at, local_date, "
                     "officer_id, stand, kelurahan_code, nik_hash, consent_version, consent_at, "
                     "capture_override, sha256, signature, wrapped_key, personal_ct, slip_no, capture_reason, "
-                    "activation_later, nik_check, activation_nonce) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "activation_later, nik_check, activation_nonce, activation_outcome, activation_renewals) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (record_id, seq, RecordState.QUEUED.value, now.astimezone(dt.timezone.utc).isoformat(),
                      now.isoformat(), now.date().isoformat(), officer_id, stand.place_name,
                      stand.kelurahan_code, nik_lookup_hash(self.keys.lookup_key, draft.nik),
                      draft.consent.text_version, draft.consent.given_at.isoformat(),
                      int(draft.capture_override), envelope.sha256, self.keys.signing_key.sign(signed),
                      envelope.wrapped_key, envelope.personal_ct, slip_no, _capture_reason(draft),
-                     int(draft.activation_later), draft.nik_check or None, draft.activation_nonce or None))
+                     int(draft.activation_later), draft.nik_check or None, draft.activation_nonce or None,
+                     draft.activation_outcome().value, draft.activation_renewals))
                 conn.execute("INSERT INTO photos (record_id, sha256, ciphertext) VALUES (?, ?, ?)",
                              (record_id, envelope.photo_sha256, envelope.photo_ct))
                 conn.execute("INSERT INTO outbox (record_id, next_attempt_at) VALUES (?, ?)",
@@ -181,8 +182,8 @@ class Store:
                 details = {"device_seq": seq}
                 if draft.capture_override:
                     details["capture_reason"] = _capture_reason(draft)
-                if draft.activation_later:  # the activation QR expired unscanned
-                    details["activation"] = "later"
+                if draft.activation_later or draft.activation_scanned:  # else: shown, no scan confirmed
+                    details["activation"] = draft.activation_outcome().value
                 self.audit.append(AuditEvent.RECORD_SEALED, officer_id, record_id, details, conn=conn)
         except sqlite3.IntegrityError:
             raise  # a broken constraint is a bug (the same draft twice): pressing Simpan again cannot help

@@ -33,6 +33,7 @@ from kiosk.settings import KioskSettings, load_settings
 from kiosk.secret_store import backend_in_use, use_throwaway_keys
 from kiosk.store import Store, open_store
 from kiosk.sync.sync_settings import CorrectedClock
+from kiosk.ui.activation_watch import ActivationWatch
 from kiosk.ui.camera_thread import CameraThread
 from kiosk.ui.crash_guard import CrashGuard
 from kiosk.ui.main_window import MainWindow
@@ -106,7 +107,8 @@ def build_window(data_dir: Path, demo: bool) -> QMainWindow:
     # gateway's offset: the gateway judges its expiry on that clock, not on a wrong one at the stand.
     window = MainWindow(store, RegionTable.load(), camera_factory(settings, demo),
                         demo_pin=DEMO_PIN if demo else None, sync=sync, settings=settings,
-                        now=CorrectedClock(store.database))
+                        now=CorrectedClock(store.database),
+                        activation_watch=ActivationWatch(store.database, store.keys))
     window.status.set_key_backend(backend_in_use(data_dir))
     guard = CrashGuard(data_dir, window)
     guard.crashed.connect(window.recover_from_crash)

@@ -27,6 +27,7 @@ from kiosk.ui.screens.supervisor_screen import SupervisorScreen
 from kiosk.ui.sync_status import manual_sync_message, show_sync_outcome
 from kiosk.ui.dialog_focus import DialogFocus
 from kiosk.ui.idle_watch import IdleWatch
+from kiosk.ui.activation_watch import ActivationWatch
 from kiosk.ui.sync_worker import SyncOutcome, SyncService
 from kiosk.ui.widgets.current_page_stack import CurrentPageStack
 from kiosk.ui.widgets.status_bar import KioskStatusBar
@@ -35,10 +36,12 @@ from kiosk.ui.widgets.status_bar import KioskStatusBar
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, regions: RegionTable, make_camera, demo_pin: str | None = None,
                  sync: SyncService | None = None, settings: KioskSettings | None = None,
-                 now: Callable[[], float] = time.time) -> None:
-        """``now``: the kiosk's clock as the gateway reckons it, for the activation QR."""
+                 now: Callable[[], float] = time.time, activation_watch: ActivationWatch | None = None) -> None:
+        """``now``: the kiosk's clock as the gateway reckons it, for the activation QR;
+        ``activation_watch``: asks the gateway whether the citizen's phone scanned it."""
         super().__init__()
         self._sync = sync
+        self._activation_watch = activation_watch
         self._demo = bool(demo_pin)
         self.settings = settings or KioskSettings()
         self._locked: tuple[Officer, QWidget] | None = None  # who was working, and where
@@ -60,7 +63,7 @@ class MainWindow(QMainWindow):
         self.sign_in_screen = SignInScreen(store, demo_pin)
         self.stand_screen = StandScreen(store, regions)
         self.home_screen = HomeScreen(store)
-        self.flow_screen = CitizenFlowScreen(store, regions, make_camera, now)
+        self.flow_screen = CitizenFlowScreen(store, regions, make_camera, now, activation_watch)
         self.flow_screen.consent.set_retention_days(self.settings.retention_days)
         self.flow_screen.saved.paper = self.settings.slip_paper
         self.supervisor_screen = SupervisorScreen(store, make_camera)  # "Pindai QR pendaftaran"
@@ -356,4 +359,6 @@ class MainWindow(QMainWindow):
         self.help_screen.shutdown()
         if self._sync is not None:
             self._sync.shutdown()
+        if self._activation_watch is not None:
+            self._activation_watch.shutdown()
         super().closeEvent(event)

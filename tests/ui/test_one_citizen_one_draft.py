@@ -378,12 +378,20 @@ def test_simpan_on_an_expired_qr_saves_only_as_activation_later(serving, store, 
     # Saved "later" all the same carries what the gateway matches a scan made in time against.
     assert activation_columns(store, record_id) == (nik_check(record_id, AT_DESK.nik).hex(), activation.token.nonce)
     assert all(nik_check(record_id, AT_DESK.nik).hex() not in json.dumps(e.details) for e in sealed)
+    assert outcome_columns(store, record_id) == ("later", 1)  # one renewal (F5), then "Warga aktivasi nanti"
 
 
 def test_simpan_on_a_live_qr_is_not_activation_later(serving, store) -> None:
     record = serving.serve_citizen(AT_DESK.nik, AT_DESK.email, AT_DESK.phone)
     sealed = [e for e in store.audit.entries(limit=50) if e.event == "record_sealed" and e.subject == record.record_id]
     assert [e.details.get("activation") for e in sealed] == [None]
+    # No gateway to confirm a scan at this desk: shown, not confirmed, and never renewed.
+    assert outcome_columns(store, record.record_id) == ("shown_unconfirmed", 0)
+
+
+def outcome_columns(store, record_id: str) -> tuple[str, int]:
+    return store.database.execute("SELECT activation_outcome, activation_renewals FROM records WHERE record_id = ?",
+                                  (record_id,)).fetchone()
 
 
 def activation_columns(store, record_id: str) -> tuple[str, str]:

@@ -27,6 +27,7 @@ from kiosk.regions import RegionTable
 from kiosk.store import Store
 from kiosk.ui.camera_thread import CameraFailure, CameraMode, CameraThread
 from kiosk.ui.repeat_guard import NAVIGATION_KEYS, RepeatGuard
+from kiosk.ui.activation_watch import ActivationWatch
 from kiosk.ui.screens.activation_step import ActivationStep
 from kiosk.ui.screens.common import button
 from kiosk.ui.screens.consent_step import ConsentStep
@@ -45,8 +46,10 @@ class CitizenFlowScreen(QWidget):
     visit_not_continued = Signal(object)  # NotContinuedReason: counted, the draft dropped, home shown
 
     def __init__(self, store: Store, regions: RegionTable, make_camera: Callable[[], CameraThread],
-                 now: Callable[[], float] = time.time, parent=None) -> None:
-        """``now``: the clock the activation QR is dated by (see ``ActivationStep``)."""
+                 now: Callable[[], float] = time.time, activation_watch: ActivationWatch | None = None,
+                 parent=None) -> None:
+        """``now``: the clock the activation QR is dated by; ``activation_watch``: asks the gateway
+        whether the phone scanned it (both: see ``ActivationStep``)."""
         super().__init__(parent)
         self._store = store
         self._make_camera = make_camera
@@ -62,7 +65,7 @@ class CitizenFlowScreen(QWidget):
         self.contact = ContactStep()
         self.consent = ConsentStep(store.clock)
         self.face = FaceStep(self._latest_frame)
-        self.activation = ActivationStep(store.keys, now)
+        self.activation = ActivationStep(store.keys, now, activation_watch)
         self.saved = SavedStep()
         self.steps: list[FlowStep] = [self.identify, self.contact, self.consent, self.face,
                                       self.activation, self.saved]

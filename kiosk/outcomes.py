@@ -42,6 +42,15 @@ class ActivationOutcome(str, Enum):
     LATER = "later"  # "Warga aktivasi nanti": the citizen activates with the email code
 
 
+def activation_outcome_label(outcome: ActivationOutcome) -> str:
+    """The tally's words for each outcome."""
+    return {
+        ActivationOutcome.SCANNED: tr("QR aktivasi dipindai (dikonfirmasi gateway)"),
+        ActivationOutcome.SHOWN_UNCONFIRMED: tr("QR aktivasi ditampilkan, pindaian belum terkonfirmasi"),
+        ActivationOutcome.LATER: tr("Warga aktivasi nanti"),
+    }[outcome]
+
+
 class ManualCaptureReason(str, Enum):
     """Why the officer took the face photo by hand (F3) although the quality gate found no good face."""
 

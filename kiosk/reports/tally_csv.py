@@ -8,7 +8,13 @@ import io
 from pathlib import Path
 
 from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
-from kiosk.outcomes import NotContinuedReason, capture_reason_words, not_continued_label
+from kiosk.outcomes import (
+    ActivationOutcome,
+    NotContinuedReason,
+    activation_outcome_label,
+    capture_reason_words,
+    not_continued_label,
+)
 from kiosk.reports.tally_data import Tally
 
 TARGET_MISSING = "sasaran belum diisi"
@@ -33,6 +39,7 @@ def tally_rows(tally: Tally) -> list[tuple[str, str, str]]:
         ("totals", "manual_capture", str(tally.manual_capture_total)),
     ]
     rows += [("totals", name, str(count)) for name, count in tally.totals.items()]
+    rows += [("activation", code, str(count)) for code, count in tally.activation.items()]
     for s in tally.per_stand:
         rows += [("stand", s.name, str(s.visits)), ("stand_not_continued", s.name, str(s.not_continued))]
     rows += [("officer", f"{o.name} ({o.nip})", str(o.served)) for o in tally.per_officer]
@@ -63,6 +70,8 @@ def _reason_words(section: str, key: str) -> str:
     """The Indonesian words for a reason code, for the reader of the spreadsheet."""
     if section == "manual_capture":
         return capture_reason_words(key) or ""
+    if section == "activation":
+        return activation_outcome_label(ActivationOutcome(key))
     kind, words = {"not_continued": (NotContinuedReason, not_continued_label)}.get(section, (None, None))
     if kind is None:
         return TOTAL_WORDS.get((section, key), lambda: "")()

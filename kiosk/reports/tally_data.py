@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kiosk.damaged_records import DAMAGED_NIK, open_nik, set_aside
 from kiosk.nik import mask_nik
+from kiosk.outcomes import ActivationOutcome
 from kiosk.regions import RegionTable
 from kiosk.targets import Target, koto_tangah_kelurahan
 
@@ -94,6 +95,10 @@ class Tally:
     # NotContinuedReason / ManualCaptureReason codes with their counts, most frequent first
     not_continued: list[tuple[str, int]] = field(default_factory=list)
     manual_capture: list[tuple[str, int]] = field(default_factory=list)
+    # What the activation step saw, per ActivationOutcome code (always all three, in that order): a
+    # scan the gateway confirmed, a QR shown with no scan confirmed, "Warga aktivasi nanti". Records
+    # without an outcome (none since schema 8) are in none of them.
+    activation: dict[str, int] = field(default_factory=dict)
     sealed: int = 0
     acknowledged: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
@@ -172,7 +177,8 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     # pragma: no mutate start
     sql = ("SELECT record_id, state, final_status, created_at, local_date, officer_id, stand, "
            "kelurahan_code, receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, "
-           "personal_ct, nik_hash, capture_override, capture_reason FROM records WHERE local_date BETWEEN ? AND ?")
+           "personal_ct, nik_hash, capture_override, capture_reason, activation_outcome FROM records "
+           "WHERE local_date BETWEEN ? AND ?")
     # pragma: no mutate end
     params: list = [date_from.isoformat(), date_to.isoformat()]
     if officer_id is not None:
@@ -191,12 +197,13 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     kelurahan: dict[str, set[str]] = {}
     citizens: set[str] = set()
     manual: Counter = Counter()
+    activation: Counter = Counter()
     reasons: Counter = Counter()
     remedies: dict[str, str] = {}
     stale_before = now - dt.timedelta(days=1)
     for (record_id, state, final_status, created_at, local_date, officer, stand_name, kel_code,
          receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, personal_ct, nik_hash,
-         capture_override, capture_reason) in rows:
+         capture_override, capture_reason, activation_outcome) in rows:
         nik_masked, group = _citizen_nik(store, record_id, wrapped_key, personal_ct, group_of(state, final_status))
         totals[group] += 1
         stands[stand_name] += 1
@@ -209,6 +216,8 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
             citizens.add(nik_hash)
         if capture_override:
             manual[capture_reason or "officer"] += 1
+        if activation_outcome:
+            activation[activation_outcome] += 1
         if group == "rejected":
             reason = status_reason or reason_code or "-"
             reasons[reason] += 1
@@ -234,6 +243,7 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
                        sorted(set(stands) | set(left_at_stand), key=lambda n: (-stands[n], -left_at_stand[n], n))]
     tally.not_continued = _most_first(Counter(v.reason for v in visits))
     tally.manual_capture = _most_first(manual)
+    tally.activation = {outcome.value: activation[outcome.value] for outcome in ActivationOutcome}
     # pragma: no mutate start
     names = {row[0]: (row[1], row[2]) for row in
              database.execute("SELECT officer_id, name, nip FROM officers").fetchall()}

@@ -25,7 +25,13 @@ from reportlab.platypus import (
 )
 
 from kiosk.i18n import DOCUMENT_LANGUAGE, speaking, tr
-from kiosk.outcomes import NotContinuedReason, capture_reason_words, not_continued_label
+from kiosk.outcomes import (
+    ActivationOutcome,
+    NotContinuedReason,
+    activation_outcome_label,
+    capture_reason_words,
+    not_continued_label,
+)
 from kiosk.reports.id_format import (
     date_id,
     datetime_id,
@@ -134,6 +140,7 @@ def tally_story(tally: Tally, width: float) -> list:
             [tr("Warga dilayani (NIK berbeda)"), n(tally.citizens_unique)],
             [tr("Warga tidak melanjutkan (tanpa data)"), n(tally.not_continued_total)],
             [tr("Foto diambil manual"), n(tally.manual_capture_total)]]
+    rows += [[activation_outcome_label(ActivationOutcome(code)), n(count)] for code, count in tally.activation.items()]
     story.append(_table(rows, [width - 40 * mm, 40 * mm]))
     story.append(Paragraph(tr("Satu warga yang datang beberapa kali dihitung satu warga dan beberapa kunjungan."),
                            _SMALL))

@@ -132,6 +132,19 @@ def test_a_scan_whose_nik_differs_from_the_synced_record_is_an_error_with_a_next
     assert "tidak cocok" in step.banner.message_text() and not draft.activation_scanned
 
 
+def test_a_scan_before_the_nik_was_corrected_does_not_count(
+        qtbot, make_step, enrolled: Kiosk, gateway: RunningGateway, capsys: pytest.CaptureFixture) -> None:
+    step, draft = make_step(enrolled), new_draft(enrolled, OTHER_NIK)
+    step.enter(draft)
+    assert phone_scans(capsys, gateway, step.token.text) == "pending"
+    qtbot.waitUntil(step.scanned, timeout=10_000)
+    step.leave()
+    draft.nik = NIK  # the officer went back to Identitas and corrected the NIK
+    step.enter(draft)
+    assert not step.scanned() and "Menunggu" in step.scan_state.text()
+    assert simpan(enrolled, step, draft) == ("shown_unconfirmed", 0)
+
+
 def test_a_kiosk_not_enrolled_does_not_poll_and_says_the_scan_is_confirmed_at_sync(
         qtbot, make_step, kiosk: Kiosk) -> None:
     step, draft = make_step(kiosk), new_draft(kiosk)

@@ -85,6 +85,10 @@ class ActivationStep(FlowStep):
         self._draft = draft
         # On the draft now, not only at Simpan: "Warga aktivasi nanti" seals it too, and a scan made
         # before the QR expired is then still matched against the record's NIK check.
+        if draft.nik_check and draft.nik_check != self._nik_hash.hex():
+            # The NIK was corrected after a QR was shown: a scan of those QR codes is not this NIK's.
+            draft.activation_scanned = False
+            self._nonces = []
         draft.nik_check = self._nik_hash.hex()
         self._show_new_qr()
         self._timer.start()

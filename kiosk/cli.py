@@ -47,6 +47,7 @@ def subcommands() -> dict[str, Subcommand]:
                                 _demo_data_arguments, _run_demo_data),
         "face-check": __import__("kiosk.face_check_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
         "qr-decode": __import__("kiosk.qr_decode_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
+        "activation": __import__("kiosk.activation_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
         "ikd-app": __import__("kiosk.ikd_app_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
         "gateway": __import__("kiosk.sync.gateway_command", fromlist=["SUBCOMMAND"]).SUBCOMMAND,
         "enroll": __import__("kiosk.sync.sync_command", fromlist=["ENROLL"]).ENROLL,

@@ -17,6 +17,7 @@ from kiosk.activation_token import issue_token, nik_check
 from kiosk.audit import AuditEvent, AuditLog
 from kiosk.record import CitizenDraft, Consent
 from kiosk.reports.tally_data import build_tally
+from kiosk.reports.tally_pdf import tally_story
 from kiosk.sync import sync_settings
 from kiosk.sync.protocol import Receipt
 from test_kiosk_activation import NIK, OTHER_NIK, PHOTO, activation_step, scan, seal, seal_with_qr_shown
@@ -108,6 +109,8 @@ def test_a_nik_mismatch_reaches_the_tally_discrepancies_and_a_later_good_scan_wi
     slip = enrolled.column("SELECT slip_no FROM records")[0]
     problems = [(d.slip_no, d.problem) for d in tally(enrolled, draft.record_id).discrepancies]
     assert problems == [(slip, "nik_mismatch")]
+    story = str(tally_story(tally(enrolled, draft.record_id), 500))
+    assert "NIK pada QR yang dipindai tidak cocok" in story  # the supervisor's PDF names the problem
     assert verdict_events(enrolled) == [("activation_nik_mismatch", draft.record_id)]
     reread_the_whole_feed(enrolled)
     assert verdict_events(enrolled) == [("activation_nik_mismatch", draft.record_id)]

@@ -120,7 +120,8 @@ def test_a_nik_mismatch_reaches_the_tally_discrepancies_and_a_later_good_scan_wi
     assert enrolled.sync().error is None
     assert outcome(enrolled, draft.record_id) == ("scanned", "activated")
     assert tally(enrolled, draft.record_id).discrepancies == []
-    assert [e for e, _ in verdict_events(enrolled)] == ["activation_verified", "activation_nik_mismatch"]  # newest first
+    newest_first = ["activation_verified", "activation_nik_mismatch"]
+    assert [e for e, _ in verdict_events(enrolled)] == newest_first
 
 
 def test_a_scan_signed_by_another_device_gives_no_verdict_for_the_record(

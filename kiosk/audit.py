@@ -67,6 +67,8 @@ class AuditEvent(str, Enum):
     VISIT_NOT_CONTINUED = "visit_not_continued"  # a citizen left without a record: the reason code only
     TARGET_CHANGED = "target_changed"  # a supervisor set or cleared a kelurahan's wajib-KTP target
     ACTIVATION_ISSUED = "activation_issued"  # ``kiosk activation issue``: the record id and nonce, never the NIK
+    ACTIVATION_VERIFIED = "activation_verified"  # the receipts feed: Dukcapil verified a scan of its QR
+    ACTIVATION_NIK_MISMATCH = "activation_nik_mismatch"  # the receipts feed: the scanned QR's NIK differs
 
 
 def event_label(event: AuditEvent | str) -> str:
@@ -83,6 +85,8 @@ def event_label(event: AuditEvent | str) -> str:
         E.PIN_RESET: tr("PIN diatur ulang"), E.TALLY_PRINTED: tr("Rekap dicetak"),
         E.TALLY_EXPORTED: tr("Rekap diekspor"), E.VISIT_NOT_CONTINUED: tr("Warga tidak melanjutkan"),
         E.TARGET_CHANGED: tr("Sasaran diubah"), E.ACTIVATION_ISSUED: tr("QR aktivasi dibuat (perintah)"),
+        E.ACTIVATION_VERIFIED: tr("Aktivasi terverifikasi Dukcapil"),
+        E.ACTIVATION_NIK_MISMATCH: tr("Aktivasi: NIK pada QR tidak cocok"),
     }
     return labels.get(event, str(getattr(event, "value", event)))
 

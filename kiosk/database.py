@@ -147,6 +147,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE records ADD COLUMN activation_renewals INTEGER NOT NULL DEFAULT 0;
     UPDATE records SET activation_outcome = CASE WHEN activation_later THEN 'later' ELSE 'shown_unconfirmed' END;
     """,
+    # 9: Dukcapil's verdict on the record's activation QR scans, as the receipts feed brings it back
+    # (issue 13): 'activated' (activation_outcome becomes 'scanned') or 'nik_mismatch' (kept for the
+    # supervisor's tally); NULL while the gateway has none.
+    """
+    ALTER TABLE records ADD COLUMN activation_verdict TEXT
+        CHECK (activation_verdict IN ('activated', 'nik_mismatch'));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

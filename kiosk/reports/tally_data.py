@@ -73,7 +73,7 @@ class CitizenRow:
 class Discrepancy:
     slip_no: str
     local_date: str
-    problem: str  # "unacknowledged" or "quarantined"
+    problem: str  # "unacknowledged", "quarantined" or "nik_mismatch" (Dukcapil: the scanned QR's NIK differs)
 
 
 @dataclass
@@ -177,8 +177,8 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     # pragma: no mutate start
     sql = ("SELECT record_id, state, final_status, created_at, local_date, officer_id, stand, "
            "kelurahan_code, receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, "
-           "personal_ct, nik_hash, capture_override, capture_reason, activation_outcome FROM records "
-           "WHERE local_date BETWEEN ? AND ?")
+           "personal_ct, nik_hash, capture_override, capture_reason, activation_outcome, activation_verdict "
+           "FROM records WHERE local_date BETWEEN ? AND ?")
     # pragma: no mutate end
     params: list = [date_from.isoformat(), date_to.isoformat()]
     if officer_id is not None:
@@ -203,7 +203,7 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
     stale_before = now - dt.timedelta(days=1)
     for (record_id, state, final_status, created_at, local_date, officer, stand_name, kel_code,
          receipt_no, status_reason, reason_code, remedy, slip_no, wrapped_key, personal_ct, nik_hash,
-         capture_override, capture_reason, activation_outcome) in rows:
+         capture_override, capture_reason, activation_outcome, activation_verdict) in rows:
         nik_masked, group = _citizen_nik(store, record_id, wrapped_key, personal_ct, group_of(state, final_status))
         totals[group] += 1
         stands[stand_name] += 1
@@ -229,6 +229,8 @@ def build_tally(store, date_from: dt.date, date_to: dt.date | None = None, offic
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "quarantined"))
         elif group != "erased" and created < stale_before:
             tally.discrepancies.append(Discrepancy(slip_no, local_date, "unacknowledged"))
+        if activation_verdict == "nik_mismatch":
+            tally.discrepancies.append(Discrepancy(slip_no, local_date, "nik_mismatch"))
         tally.citizens.append(CitizenRow(slip_no, nik_masked, f"{created:%H:%M}", stand_name, group,
                                          receipt_no or ""))
 

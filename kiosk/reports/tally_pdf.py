@@ -193,7 +193,9 @@ def tally_story(tally: Tally, width: float) -> list:
                                _table(rows, [width - 40 * mm, 40 * mm])]))
     if tally.discrepancies:
         problems = {"unacknowledged": tr("Belum diterima server lebih dari 1 hari: jalankan sinkronisasi"),
-                    "quarantined": tr("Dikarantina: hubungi dukungan teknis")}
+                    "quarantined": tr("Dikarantina: hubungi dukungan teknis"),
+                    "nik_mismatch": tr("Aktivasi ditolak Dukcapil: NIK pada QR yang dipindai tidak cocok; "
+                                       "periksa NIK warga")}
         rows = [[tr("No. slip"), tr("Tanggal"), tr("Masalah")]]
         rows += [[d.slip_no, date_id(dt.date.fromisoformat(d.local_date)), problems[d.problem]]
                  for d in tally.discrepancies]

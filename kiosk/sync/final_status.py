@@ -4,6 +4,12 @@ then, after the retention time, the purge of its photo and personal fields (a to
 Receipts and the feed cursor are saved in one transaction. A receipt for a record that is still
 queued or sending here (its acknowledgement was lost) holds the saved cursor back, so it is read
 again once the resend has been acknowledged as a duplicate.
+
+A receipt may carry Dukcapil's verdict on the record's activation QR scans, and the gateway serves the
+receipt again (later in the feed) when a verdict comes after it: "activated" makes the record's
+activation outcome "scanned", whatever it was sealed as ("shown_unconfirmed", or "later": a citizen who
+chose to activate later and scanned a QR of the record in time has activated); "nik_mismatch" is kept
+for the supervisor's tally. Either is audited once: a receipt read again changes nothing.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ PURGE_BATCH = 50  # records per purge transaction
 
 
 def apply_receipt_page(database: Database, page: ReceiptsResponse, held_at: int | None,
-                       now: dt.datetime) -> tuple[int, int | None]:
+                       now: dt.datetime, audit: AuditLog | None = None) -> tuple[int, int | None]:
     """Apply one page and save the cursor with it. ``held_at`` is where an earlier page of this
     pull stopped the saved cursor (None if none did); returns (applied, held_at)."""
     applied = 0
     with database.transaction() as conn:
         for receipt in page.receipts:
+            _apply_verdict(conn, receipt, audit)
             outcome = _apply(conn, receipt, now)
             applied += outcome == APPLIED
             if outcome == NOT_YET and held_at is None:
@@ -57,6 +64,24 @@ def _apply(conn: sqlite3.Connection, receipt: Receipt, now: dt.datetime) -> str:
         (receipt.status, iso(now), receipt.reason_code, receipt.reason, receipt.remedy, receipt.receipt_no,
          receipt.record_id))
     return APPLIED
+
+
+def _apply_verdict(conn: sqlite3.Connection, receipt: Receipt, audit: AuditLog | None) -> None:
+    if receipt.activation is None:
+        return
+    row = conn.execute("SELECT activation_verdict FROM records WHERE record_id = ?", (receipt.record_id,)).fetchone()
+    if row is None or row[0] == receipt.activation or row[0] == "activated":
+        return  # not ours, already known, or already verified (a verified activation stays verified)
+    if receipt.activation == "activated":
+        conn.execute("UPDATE records SET activation_verdict = 'activated', activation_outcome = 'scanned' "
+                     "WHERE record_id = ?", (receipt.record_id,))
+        event = AuditEvent.ACTIVATION_VERIFIED
+    else:
+        conn.execute("UPDATE records SET activation_verdict = 'nik_mismatch' WHERE record_id = ?",
+                     (receipt.record_id,))
+        event = AuditEvent.ACTIVATION_NIK_MISMATCH
+    if audit is not None:
+        audit.append(event, subject=receipt.record_id, conn=conn)  # the record id only, never the NIK
 
 
 def purge_final(database: Database, now: dt.datetime, retention_days: float, audit: AuditLog,

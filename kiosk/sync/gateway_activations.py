@@ -65,11 +65,34 @@ def check_scan(store: GatewayStore, text: str) -> ActivationResponse:
         scanned = token.nik_hash.hex()
         record = conn.execute("SELECT nik_check FROM records WHERE record_id = ?", (token.record_id,)).fetchone()
         result = "pending" if record is None else _outcome(record[0], scanned)
+        before = record_verdict(conn, token.record_id)
         conn.execute("INSERT INTO activations (device_id, nonce, record_id, nik_check, scanned_at, status, "
                      "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (device_id, token.nonce, token.record_id, scanned, now, result,
                       None if result == "pending" else now))
+        if record_verdict(conn, token.record_id) != before:
+            _refeed(conn, token.record_id)
     return answer(result, token.record_id)
+
+
+# The record's verdict as its receipt carries it: a verified scan of one of its tokens, made by the
+# device that sent the record, wins over any mismatch; NULL while no scan of it is decided.
+VERDICT_SQL = ("SELECT CASE WHEN SUM(a.status = 'activated') > 0 THEN 'activated' "
+               "WHEN SUM(a.status = 'nik_mismatch') > 0 THEN 'nik_mismatch' END "
+               "FROM activations a JOIN records r ON r.record_id = a.record_id AND r.device_id = a.device_id "
+               "WHERE a.record_id = ?")
+
+
+def record_verdict(conn: sqlite3.Connection, record_id: str) -> str | None:
+    return conn.execute(VERDICT_SQL, (record_id,)).fetchone()[0]
+
+
+def _refeed(conn: sqlite3.Connection, record_id: str) -> None:
+    """A record already in the receipts feed moves to its end, so a kiosk whose cursor is past it
+    reads its receipt again, now with the verdict. One not yet decided has no place in the feed: its
+    receipt carries the verdict when it is decided."""
+    conn.execute("UPDATE records SET feed_seq = (SELECT MAX(feed_seq) + 1 FROM records) "
+                 "WHERE record_id = ? AND feed_seq IS NOT NULL", (record_id,))
 
 
 def _outcome(record_nik_check: str | None, scanned_nik_check: str) -> str:

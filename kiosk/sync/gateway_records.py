@@ -10,7 +10,7 @@ import sqlite3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.i18n import tr
-from kiosk.sync.gateway_activations import match_arrived
+from kiosk.sync.gateway_activations import VERDICT_SQL, match_arrived
 from kiosk.sync.gateway_checks import (
     content_error,
     parse_record,
@@ -104,11 +104,14 @@ def process_due(store: GatewayStore, device_id: str, reject_percent: int, proces
 
 
 def receipts(store: GatewayStore, device_id: str, after: int, limit: int) -> ReceiptsResponse:
-    rows = store.query("SELECT feed_seq, record_id, receipt_no, status, reason_code, reason, remedy, decided_at "
-                       "FROM records WHERE device_id = ? AND feed_seq > ? ORDER BY feed_seq LIMIT ?",
+    """The device's decided records after the cursor ``after``, each with its activation verdict."""
+    verdict = VERDICT_SQL.replace("a.record_id = ?", "a.record_id = o.record_id")
+    rows = store.query(f"SELECT o.feed_seq, o.record_id, o.receipt_no, o.status, o.reason_code, o.reason, o.remedy, "
+                       f"o.decided_at, ({verdict}) FROM records o WHERE o.device_id = ? AND o.feed_seq > ? "
+                       "ORDER BY o.feed_seq LIMIT ?",
                        (device_id, after, limit))
     found = [Receipt(feed_seq=r[0], record_id=r[1], receipt_no=r[2], status=r[3], reason_code=r[4],
-                     reason=r[5], remedy=r[6], decided_at=r[7]) for r in rows]
+                     reason=r[5], remedy=r[6], decided_at=r[7], activation=r[8]) for r in rows]
     return ReceiptsResponse(receipts=found, next_after=found[-1].feed_seq if found else after)
 
 

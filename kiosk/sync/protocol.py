@@ -22,6 +22,7 @@ MAX_RECEIPTS_PAGE = 500
 Sha256Hex = Field(pattern=r"^[0-9a-f]{64}$")
 RecordStatus = Literal["accepted", "duplicate", "conflict", "invalid", "missing_blobs", "retry_later"]
 FinalStatus = Literal["processed", "rejected"]
+ActivationVerdict = Literal["activated", "nik_mismatch"]
 
 
 class Model(BaseModel):
@@ -127,6 +128,10 @@ class Receipt(Model):
     reason: str | None = None  # Indonesian, for the officer and the citizen
     remedy: str | None = None  # Indonesian: what the citizen does next
     decided_at: float
+    # Dukcapil's verdict on the activation QR scans of this record, when it has one: "activated" (a scan
+    # of one of its tokens verified; wins over any other scan) or "nik_mismatch". A verdict reached after
+    # the receipt was served moves the receipt to the end of the feed, so it is read again.
+    activation: ActivationVerdict | None = None
 
 
 class ReceiptsResponse(Model):

@@ -277,7 +277,7 @@ class Uploader:
         held_at = None
         for _ in range(MAX_RECEIPT_PAGES):
             page = self.client.receipts(after)
-            applied, held_at = apply_receipt_page(self.database, page, held_at, self.clock())
+            applied, held_at = apply_receipt_page(self.database, page, held_at, self.clock(), self.audit)
             report.receipts_applied += applied
             if not page.receipts or page.next_after <= after:
                 return

@@ -70,7 +70,7 @@ def test_a_version_7_database_upgrades_with_each_rows_outcome(tmp_path: Path) ->
     conn.close()
     database = Database(path)
     try:
-        assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # every migration since ran
         rows = database.execute("SELECT device_seq, activation_outcome, activation_renewals FROM records "
                                 "ORDER BY device_seq").fetchall()
         with pytest.raises(sqlite3.IntegrityError):

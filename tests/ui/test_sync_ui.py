@@ -58,10 +58,15 @@ def enroll_at(store, url: str, folder: Path) -> None:
 
 
 @pytest.fixture
-def synced_desk(make_desk, store, data_dir, show_window):
+def synced_desk(make_desk, store, data_dir, show_window, qtbot):
     def make():
-        sync = SyncService(data_dir, store.keys, interval_seconds=3600)  # passes only when asked
+        sync = SyncService(data_dir, store.keys, interval_seconds=3600)  # then passes only when asked
+        # The service's own first pass comes 5 s after start: let it pass before the desk is used,
+        # or on a slow machine it sends the citizen's record before the officer presses "Sinkronkan".
+        passes: list[object] = []
+        sync.worker.sync_finished.connect(passes.append)  # runs in the worker's thread: a list only
         sync.start()
+        qtbot.waitUntil(lambda: bool(passes), timeout=30_000)
         window = show_window(MainWindow(store, RegionTable.load(), camera_factory(KioskSettings(), demo=True), sync=sync))
         return make_desk(window=window)
     return make

@@ -36,16 +36,8 @@ def require_supervisor(store: Store, args: argparse.Namespace) -> Officer:
     """The supervisor signed in with ``args.nip`` and their PIN; raises a ``KioskError`` otherwise.
 
     Signing in goes through the officer accounts, so a wrong PIN counts toward the lockout."""
-    if not args.nip:
-        raise SupervisorRequired(
-            tr("Perintah ini hanya untuk supervisor: NIP dan PIN supervisor diperlukan."),
-            tr("Tambahkan --nip NIP; PIN diminta tanpa tampil di layar, atau kirim lewat --pin-stdin."))
-    check_nip(args.nip)
-    account = next((o for o in store.officers.active() if o.nip == args.nip), None)
-    if account is None:
-        raise SupervisorRequired(tr("NIP ini tidak terdaftar sebagai petugas aktif di kios ini."),
-                                 tr("Periksa NIP dan folder data (--data-dir)."))
-    officer = store.officers.sign_in(account.officer_id, _read_pin(args.pin_stdin, supervisor=True))
+    officer = _sign_in(store, args, SupervisorRequired,
+                       tr("Perintah ini hanya untuk supervisor: NIP dan PIN supervisor diperlukan."))
     if not officer.is_supervisor:
         raise SupervisorRequired(tr("Perintah ini hanya untuk supervisor."), tr("Minta supervisor menjalankannya."))
     return officer
@@ -68,16 +60,21 @@ def add_officer_arguments(parser: argparse.ArgumentParser) -> None:
 def require_officer(store: Store, args: argparse.Namespace) -> Officer:
     """The active officer (any role) signed in with ``args.nip`` and their PIN; raises a
     ``KioskError`` otherwise. A wrong PIN counts toward the lockout, as at the desk."""
+    return _sign_in(store, args, OfficerRequired, tr("Perintah ini memerlukan NIP dan PIN petugas."))
+
+
+def _sign_in(store: Store, args: argparse.Namespace, refused: type[PermissionDenied], missing: str) -> Officer:
+    """The active account with ``args.nip``, signed in with its PIN (stdin or a hidden prompt)."""
     if not args.nip:
-        raise OfficerRequired(
-            tr("Perintah ini memerlukan NIP dan PIN petugas."),
-            tr("Tambahkan --nip NIP; PIN diminta tanpa tampil di layar, atau kirim lewat --pin-stdin."))
+        raise refused(missing, tr("Tambahkan --nip NIP; PIN diminta tanpa tampil di layar, atau kirim lewat "
+                                  "--pin-stdin."))
     check_nip(args.nip)
     account = next((o for o in store.officers.active() if o.nip == args.nip), None)
     if account is None:
-        raise OfficerRequired(tr("NIP ini tidak terdaftar sebagai petugas aktif di kios ini."),
-                              tr("Periksa NIP dan folder data (--data-dir)."))
-    return store.officers.sign_in(account.officer_id, _read_pin(args.pin_stdin, supervisor=False))
+        raise refused(tr("NIP ini tidak terdaftar sebagai petugas aktif di kios ini."),
+                      tr("Periksa NIP dan folder data (--data-dir)."))
+    pin = _read_pin(args.pin_stdin, supervisor=refused is SupervisorRequired)
+    return store.officers.sign_in(account.officer_id, pin)
 
 
 def _read_pin(from_stdin: bool, supervisor: bool) -> str:
